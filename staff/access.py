@@ -1,0 +1,76 @@
+"""Which roles a user holds and what those roles may do: the one place the project asks.
+
+Default deny: a permission not listed here, or a user without a school, may do nothing.
+Views protect themselves with :func:`permission_required`, which answers 404 — a page a
+person may not use does not exist for them.
+"""
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest
+
+from staff.models import Role, User
+
+
+class Permission:
+    """Names of what a person may do. Extend PERMISSIONS when a feature adds one."""
+
+    MANAGE_ACCOUNTS = "manage_accounts"
+    READ_ACCESS_LOG = "read_access_log"
+
+
+PERMISSIONS: dict[str, frozenset[str]] = {
+    Permission.MANAGE_ACCOUNTS: frozenset({Role.ADMIN_STAFF}),
+    Permission.READ_ACCESS_LOG: frozenset({Role.PRINCIPAL}),
+}
+
+_CACHE_ATTRIBUTE = "_role_codes_cache"
+
+
+def roles_of(user: User) -> frozenset[str]:
+    """The role codes the user holds, read once per request and kept on the user object."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return frozenset()
+    cached = getattr(user, _CACHE_ATTRIBUTE, None)
+    if cached is None:
+        cached = frozenset(user.role_assignments.values_list("role", flat=True))
+        setattr(user, _CACHE_ATTRIBUTE, cached)
+    return cached
+
+
+def forget_roles(user: User) -> None:
+    """Drop the cached roles after they changed."""
+    if hasattr(user, _CACHE_ATTRIBUTE):
+        delattr(user, _CACHE_ATTRIBUTE)
+
+
+def has_role(user: User, *roles: str) -> bool:
+    return not roles_of(user).isdisjoint(roles)
+
+
+def can(user: User, permission: str) -> bool:
+    """May this user do this? Only members of a school hold school permissions."""
+    allowed = PERMISSIONS.get(permission)
+    if allowed is None or getattr(user, "school_id", None) is None:
+        return False
+    return has_role(user, *allowed)
+
+
+def permission_required(permission: str) -> Callable:
+    """Decorate a view: signed-in users without the permission get 404."""
+    if permission not in PERMISSIONS:
+        raise ValueError(f"Unknown permission {permission!r}")
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        @login_required
+        def wrapped(request: HttpRequest, *args, **kwargs):
+            if not can(request.user, permission):
+                raise Http404
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator

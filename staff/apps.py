@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class StaffConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "staff"
+    verbose_name = _("Staff and school")
+
+    def ready(self) -> None:
+        from staff import signals  # noqa: F401

@@ -1,0 +1,73 @@
+"""Request-wide rules for signed-in people: session expiry, forced password change, no caching."""
+
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
+
+SESSION_STARTED = "ruangbk_started"
+SESSION_SEEN = "ruangbk_seen"
+# Writing the session on every request costs a query; a minute's precision is plenty.
+SEEN_RESOLUTION_SECONDS = 60
+
+
+class SessionExpiryMiddleware:
+    """Signs out after SESSION_IDLE_TIMEOUT without a request, or SESSION_COOKIE_AGE in all."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            now = int(time.time())
+            session = request.session
+            started = session.get(SESSION_STARTED, now)
+            seen = session.get(SESSION_SEEN, now)
+            if (
+                now - seen > settings.SESSION_IDLE_TIMEOUT
+                or now - started > settings.SESSION_COOKIE_AGE
+            ):
+                logout(request)
+                messages.info(request, _("Your session ended. Please sign in again."))
+                return redirect(f"{reverse('login')}?next={request.path}")
+            if SESSION_STARTED not in session:
+                session[SESSION_STARTED] = now
+            if now - seen >= SEEN_RESOLUTION_SECONDS or SESSION_SEEN not in session:
+                session[SESSION_SEEN] = now
+        return self.get_response(request)
+
+
+class PasswordChangeRequiredMiddleware:
+    """Someone else set this person's password: nothing else until they choose their own."""
+
+    allowed_url_names = ("password_change", "logout", "set_language")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if user.is_authenticated and user.must_change_password:
+            allowed = {reverse(name) for name in self.allowed_url_names}
+            if request.path not in allowed and not request.path.startswith(settings.STATIC_URL):
+                return redirect("password_change")
+        return self.get_response(request)
+
+
+class NoStoreForAuthenticatedMiddleware:
+    """Pages for a signed-in person never go into a browser's or proxy's cache."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.user.is_authenticated:
+            add_never_cache_headers(response)
+        return response

@@ -1,0 +1,1 @@
+# Meetings, supervision visits, facilities and dashboards arrive with their issues.

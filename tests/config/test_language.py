@@ -1,0 +1,75 @@
+"""Bahasa Indonesia by default, English on request, Indonesian formats and time zone."""
+
+import datetime
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import polib
+from django.conf import settings
+from django.urls import reverse
+from django.utils import formats, timezone, translation
+
+from tests.system import skip_or_fail
+
+ROOT = Path(__file__).resolve().parents[2]
+CATALOGUE = ROOT / "locale" / "id" / "LC_MESSAGES" / "django.po"
+
+
+def test_pages_are_in_indonesian_by_default(client, db):
+    html = client.get(reverse("login")).content.decode()
+    assert 'lang="id"' in html
+    assert "Masuk" in html
+
+
+def test_language_switch_to_english_is_remembered(client_for, counselor):
+    client = client_for(counselor)
+    assert "Beranda" in client.get(reverse("home")).content.decode()
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert response.status_code == 302
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
+    html = client.get(reverse("home")).content.decode()
+    assert 'lang="en"' in html
+    assert "Home" in html and "Beranda" not in html
+
+
+def test_dates_numbers_and_time_zone_are_indonesian():
+    assert settings.TIME_ZONE == "Asia/Jakarta"
+    with translation.override("id"):
+        assert formats.date_format(datetime.date(2026, 8, 17), "j F Y") == "17 Agustus 2026"
+        assert formats.number_format(1234567.5, 1, force_grouping=True) == "1.234.567,5"
+    noon_utc = datetime.datetime(2026, 1, 1, 5, 0, tzinfo=datetime.UTC)
+    assert timezone.localtime(noon_utc).hour == 12
+
+
+def test_indonesian_catalogue_is_complete_and_compiled():
+    catalogue = polib.pofile(str(CATALOGUE))
+    assert catalogue.untranslated_entries() == []
+    assert catalogue.fuzzy_entries() == []
+    compiled = polib.mofile(str(CATALOGUE.with_suffix(".mo")))
+    compiled_strings = {entry.msgid: entry.msgstr for entry in compiled}
+    for entry in catalogue.translated_entries():
+        if not entry.msgid_plural:
+            assert compiled_strings.get(entry.msgid) == entry.msgstr, entry.msgid
+
+
+def test_catalogue_holds_every_string_of_the_code(tmp_path, settings):
+    """Runs makemessages on a copy: any string marked in code but missing in the .po fails."""
+    if shutil.which("xgettext") is None:
+        skip_or_fail("GNU gettext is not installed (Debian package: gettext)")
+    locale = tmp_path / "locale"
+    shutil.copytree(ROOT / "locale", locale)
+    code = (
+        "import django, sys; from django.conf import settings;"
+        f"settings.LOCALE_PATHS = [{str(locale)!r}];"
+        "django.setup(); from django.core.management import call_command;"
+        "call_command('makemessages', locale=['id'], no_obsolete=True, verbosity=0,"
+        "ignore_patterns=['.venv/*', 'staticfiles/*', 'tests/*'])"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"}
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, check=True, timeout=300)
+    fresh = polib.pofile(str(locale / "id" / "LC_MESSAGES" / "django.po"))
+    missing = [e.msgid for e in fresh.untranslated_entries() + fresh.fuzzy_entries()]
+    assert missing == []

@@ -1,0 +1,116 @@
+"""The append-only access log and the principal's page that reads it."""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.admin.sites import site
+from django.test import RequestFactory
+from django.urls import reverse
+from django.utils import timezone
+
+from staff.models import AccessLogEntry
+from staff.services import access_log_record
+from tests.conftest import ROLE_FIXTURES
+
+
+def _record(user, action=AccessLogEntry.Action.VIEW_PERSONAL_BOOK, object_id="7"):
+    request = RequestFactory().get("/", REMOTE_ADDR="10.1.2.3")
+    request.user = user
+    return access_log_record(
+        request=request, action=action, object_type="counseling.personalbook", object_id=object_id
+    )
+
+
+def test_helper_records_who_what_and_from_where(counselor):
+    entry = _record(counselor)
+    assert entry.user == counselor
+    assert entry.school == counselor.school
+    assert entry.client_address == "10.1.2.3"
+    assert entry.object_type == "counseling.personalbook"
+
+
+def test_access_log_rows_cannot_be_changed(counselor):
+    entry = _record(counselor)
+    entry.object_id = "8"
+    with pytest.raises(PermissionError):
+        entry.save()
+    with pytest.raises(PermissionError):
+        AccessLogEntry.objects.filter(pk=entry.pk).update(object_id="9")
+    assert AccessLogEntry.objects.get(pk=entry.pk).object_id == "7"
+
+
+def test_access_log_rows_cannot_be_deleted(counselor):
+    entry = _record(counselor)
+    with pytest.raises(PermissionError):
+        entry.delete()
+    with pytest.raises(PermissionError):
+        AccessLogEntry.objects.all().delete()
+    assert AccessLogEntry.objects.count() == 1
+
+
+def test_admin_offers_no_change_or_delete_of_access_log(counselor):
+    model_admin = site._registry[AccessLogEntry]
+    request = RequestFactory().get("/admin/")
+    request.user = counselor
+    assert not model_admin.has_add_permission(request)
+    assert not model_admin.has_change_permission(request)
+    assert not model_admin.has_delete_permission(request)
+
+
+def test_principal_reads_own_school_log_only(client_for, principal, counselor, other_principal):
+    _record(counselor, object_id="11")
+    _record(other_principal, object_id="22")
+    page = client_for(principal).get(reverse("staff:access_log"))
+    entries = list(page.context["page"])
+    assert [e.object_id for e in entries] == ["11"]
+
+
+def test_principal_filters_by_person_and_date(client_for, principal, counselor, vice_principal):
+    _record(counselor, object_id="1")
+    _record(vice_principal, object_id="2")
+    client = client_for(principal)
+    by_person = client.get(reverse("staff:access_log"), {"person": counselor.pk})
+    assert [e.object_id for e in by_person.context["page"]] == ["1"]
+    today = timezone.localdate()
+    tomorrow = today + timedelta(days=1)
+    in_range = client.get(reverse("staff:access_log"), {"date_from": today, "date_to": today})
+    assert len(in_range.context["page"]) == 2
+    later = client.get(reverse("staff:access_log"), {"date_from": tomorrow})
+    assert len(later.context["page"]) == 0
+
+
+def test_reversed_dates_show_a_message(client_for, principal):
+    response = client_for(principal).get(
+        reverse("staff:access_log"), {"date_from": "2026-11-10", "date_to": "2026-11-01"}
+    )
+    assert response.status_code == 200
+    assert "date_to" in response.context["form"].errors
+
+
+def test_person_of_another_school_is_not_a_filter_choice(client_for, principal, other_principal):
+    response = client_for(principal).get(
+        reverse("staff:access_log"), {"person": other_principal.pk}
+    )
+    assert "person" in response.context["form"].errors
+
+
+@pytest.mark.parametrize("role", [r for r in ROLE_FIXTURES if r != "principal"])
+def test_other_roles_cannot_read_the_access_log(request, client_for, role):
+    client = client_for(request.getfixturevalue(role))
+    assert client.get(reverse("staff:access_log")).status_code == 404
+
+
+def test_access_log_query_count_does_not_grow(
+    client_for, principal, counselor, django_assert_num_queries
+):
+    client = client_for(principal)
+    client.get(reverse("staff:access_log"))
+    _record(counselor)
+    # session, user with school, roles, people for the filter, count, page of entries with their users
+    with django_assert_num_queries(6):
+        client.get(reverse("staff:access_log"))
+    for n in range(40):
+        _record(counselor, object_id=str(n))
+    with django_assert_num_queries(6):
+        response = client.get(reverse("staff:access_log"))
+    assert len(response.context["page"]) == 41

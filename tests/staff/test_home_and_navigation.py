@@ -1,0 +1,68 @@
+"""The home page frame and a menu that offers each role only its own pages."""
+
+import pytest
+from django.urls import reverse
+
+from staff.models import Role
+from tests.factories import UserFactory
+
+ACCOUNTS = "/staff/accounts/"
+ACCESS_LOG = "/staff/access-log/"
+
+# The menu entries each role must see, and must not see.
+EXPECTED_MENUS = {
+    "principal": {ACCESS_LOG},
+    "vice_principal": set(),
+    "counselor": set(),
+    "homeroom_teacher": set(),
+    "subject_teacher": set(),
+    "admin_staff": {ACCOUNTS},
+}
+
+
+@pytest.mark.parametrize(("role", "expected"), EXPECTED_MENUS.items())
+def test_navigation_offers_each_role_only_its_own_menus(request, client_for, role, expected):
+    response = client_for(request.getfixturevalue(role)).get(reverse("home"))
+    offered = {item["url"] for item in response.context["menu_items"]}
+    assert offered == {reverse("home")} | expected
+    html = response.content.decode()
+    for url in {ACCOUNTS, ACCESS_LOG} - expected:
+        assert f'href="{url}"' not in html
+
+
+def test_home_shows_name_school_and_roles(client_for, school):
+    person = UserFactory(
+        username="ganda",
+        full_name="Ratna Sari",
+        school=school,
+        roles=[Role.COUNSELOR, Role.HOMEROOM_TEACHER],
+    )
+    html = client_for(person).get(reverse("home")).content.decode()
+    assert "Ratna Sari" in html
+    assert school.name in html
+    assert "Guru BK" in html
+    assert "Wali Kelas" in html
+
+
+def test_user_with_two_roles_gets_both_menus(client_for, school):
+    person = UserFactory(school=school, roles=[Role.PRINCIPAL, Role.ADMIN_STAFF])
+    response = client_for(person).get(reverse("home"))
+    offered = {item["url"] for item in response.context["menu_items"]}
+    assert {ACCOUNTS, ACCESS_LOG} <= offered
+
+
+def test_deactivated_role_holder_gets_nothing(client_for, admin_staff):
+    admin_staff.role_assignments.all().delete()
+    assert client_for(admin_staff).get(ACCOUNTS).status_code == 404
+
+
+def test_home_requires_sign_in(client, db):
+    assert client.get(reverse("home"))["Location"].startswith(reverse("login"))
+
+
+def test_home_query_count(client_for, admin_staff, django_assert_num_queries):
+    client = client_for(admin_staff)
+    client.get(reverse("home"))
+    # session, user with school, roles, current semester with its year
+    with django_assert_num_queries(4):
+        client.get(reverse("home"))
