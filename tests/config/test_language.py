@@ -24,6 +24,11 @@ def test_pages_are_in_indonesian_by_default(client, db):
     assert "Masuk" in html
 
 
+def test_indonesian_even_when_the_browser_prefers_english(client, db):
+    html = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert 'lang="id"' in html
+
+
 def test_language_switch_to_english_is_remembered(client_for, counselor):
     client = client_for(counselor)
     assert "Beranda" in client.get(reverse("home")).content.decode()

@@ -106,7 +106,7 @@ def test_access_log_query_count_does_not_grow(
     client = client_for(principal)
     client.get(reverse("staff:access_log"))
     _record(counselor)
-    # session, user with school, roles, people for the filter, count, page of entries with their users
+    # session, user with school, roles, people for the filter, count, entries with their users
     with django_assert_num_queries(6):
         client.get(reverse("staff:access_log"))
     for n in range(40):
