@@ -190,6 +190,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "staff.services.client_address"
+# How many reverse proxies in front append to X-Forwarded-For (0: clients connect directly).
+TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
 
 # Language and time: Bahasa Indonesia first, English selectable; Western Indonesia Time.
 LANGUAGE_CODE = "id"

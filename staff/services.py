@@ -1,6 +1,9 @@
 """Writes of the staff app. Views call these; they hold the rules."""
 
+import ipaddress
 from collections.abc import Iterable
+
+from django.conf import settings
 
 from django.db import models, transaction
 from django.http import HttpRequest
@@ -10,8 +13,29 @@ from staff.models import AccessLogEntry, RoleAssignment, School, Semester, User
 
 
 def client_address(request: HttpRequest) -> str | None:
-    """The address the request came from, as the WSGI server saw it."""
-    return request.META.get("REMOTE_ADDR") or None
+    """The address the request came from.
+
+    Behind DJANGO_TRUSTED_PROXY_COUNT proxies, each appending to X-Forwarded-For, the client is
+    that many entries from the right; anything further left could be forged by the client.
+    Used by the access log and by django-axes for login throttling.
+    """
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies:
+        forwarded = [
+            part.strip()
+            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+            if part.strip()
+        ]
+        if len(forwarded) >= proxies:
+            return _valid_address(forwarded[-proxies])
+    return _valid_address(request.META.get("REMOTE_ADDR", ""))
+
+
+def _valid_address(value: str) -> str | None:
+    try:
+        return str(ipaddress.ip_address(value))
+    except ValueError:
+        return None
 
 
 def access_log_record(

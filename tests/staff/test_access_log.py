@@ -114,3 +114,20 @@ def test_access_log_query_count_does_not_grow(
     with django_assert_num_queries(6):
         response = client.get(reverse("staff:access_log"))
     assert len(response.context["page"]) == 41
+
+
+@pytest.mark.parametrize(
+    ("proxies", "meta", "expected"),
+    [
+        (0, {"REMOTE_ADDR": "10.0.0.5", "HTTP_X_FORWARDED_FOR": "1.2.3.4"}, "10.0.0.5"),
+        (1, {"REMOTE_ADDR": "10.0.0.5", "HTTP_X_FORWARDED_FOR": "6.6.6.6, 1.2.3.4"}, "1.2.3.4"),
+        (1, {"REMOTE_ADDR": "10.0.0.5"}, "10.0.0.5"),
+        (1, {"REMOTE_ADDR": "10.0.0.5", "HTTP_X_FORWARDED_FOR": "not-an-address"}, None),
+    ],
+)
+def test_client_address_trusts_only_the_configured_proxies(settings, proxies, meta, expected):
+    from staff.services import client_address
+
+    settings.TRUSTED_PROXY_COUNT = proxies
+    request = RequestFactory().get("/", **meta)
+    assert client_address(request) == expected
