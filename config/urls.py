@@ -4,9 +4,10 @@ from django.urls import include, path
 
 from config.views import healthz
 from staff import views as staff_views
+from supervision import views as supervision_views
 
 urlpatterns = [
-    path("", staff_views.home, name="home"),
+    path("", supervision_views.home, name="home"),
     path("healthz", healthz, name="healthz"),
     path(
         "accounts/login/",
@@ -17,5 +18,6 @@ urlpatterns = [
     path("accounts/password/", staff_views.PasswordChangeView.as_view(), name="password_change"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("staff/", include("staff.urls")),
+    path("counseling/", include("counseling.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -19,11 +19,18 @@ class Permission:
 
     MANAGE_ACCOUNTS = "manage_accounts"
     READ_ACCESS_LOG = "read_access_log"
+    VIEW_ROSTER = "view_roster"
+    MANAGE_ROSTER = "manage_roster"
 
 
 PERMISSIONS: dict[str, frozenset[str]] = {
     Permission.MANAGE_ACCOUNTS: frozenset({Role.ADMIN_STAFF}),
     Permission.READ_ACCESS_LOG: frozenset({Role.PRINCIPAL}),
+    # The school's classes and student list; homeroom teachers see their own class through
+    # counseling.access instead.
+    Permission.VIEW_ROSTER: frozenset({Role.ADMIN_STAFF, Role.COUNSELOR}),
+    # Importing students and changing classes.
+    Permission.MANAGE_ROSTER: frozenset({Role.ADMIN_STAFF}),
 }
 
 _CACHE_ATTRIBUTE = "_role_codes_cache"

@@ -5,8 +5,8 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from staff.access import Permission, can, roles_of
-from staff.models import Role
+from staff.access import Permission, can, has_role, roles_of
+from staff.models import Role, User
 
 
 @dataclass(frozen=True)
@@ -15,11 +15,35 @@ class MenuItem:
     url_name: str
     icon: str
     permission: str | None = None
+    # Roles offered the item without holding the permission, because the page shows them a part
+    # of it (a homeroom teacher sees the own class of the school's roster).
+    roles: tuple[str, ...] = ()
+
+    def is_offered_to(self, user: User) -> bool:
+        if self.permission is None and not self.roles:
+            return True
+        if self.permission is not None and can(user, self.permission):
+            return True
+        return getattr(user, "school_id", None) is not None and has_role(user, *self.roles)
 
 
 # The whole menu; each person sees the items their roles permit. Features add their items here.
 MENU = [
     MenuItem(_("Home"), "home", "bi-house"),
+    MenuItem(
+        _("Students"),
+        "counseling:student_list",
+        "bi-person-lines-fill",
+        Permission.VIEW_ROSTER,
+        roles=(Role.HOMEROOM_TEACHER,),
+    ),
+    MenuItem(
+        _("Classes"),
+        "counseling:class_list",
+        "bi-easel",
+        Permission.VIEW_ROSTER,
+        roles=(Role.HOMEROOM_TEACHER,),
+    ),
     MenuItem(_("User accounts"), "staff:account_list", "bi-people", Permission.MANAGE_ACCOUNTS),
     MenuItem(_("Access log"), "staff:access_log", "bi-shield-lock", Permission.READ_ACCESS_LOG),
 ]
@@ -37,7 +61,7 @@ def navigation(request: HttpRequest) -> dict:
             "active": _is_active(request.path, reverse(item.url_name)),
         }
         for item in MENU
-        if item.permission is None or can(user, item.permission)
+        if item.is_offered_to(user)
     ]
     role_labels = [Role(code).label for code in sorted(roles_of(user)) if code in Role.values]
     return {"menu_items": items, "user_role_labels": role_labels}

@@ -5,7 +5,7 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from staff.models import AccessLogEntry, RoleAssignment, School, Semester, User
+from staff.models import AcademicYear, AccessLogEntry, RoleAssignment, School, Semester, User
 
 
 def users_of_school(school: School) -> QuerySet[User]:
@@ -26,6 +26,12 @@ def current_semester(school: School | None) -> Semester | None:
         .select_related("academic_year")
         .first()
     )
+
+
+def current_academic_year(school: School | None) -> AcademicYear | None:
+    if school is None:
+        return None
+    return AcademicYear.objects.filter(school=school, is_current=True).first()
 
 
 def access_log_of_school(

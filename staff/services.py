@@ -4,7 +4,6 @@ import ipaddress
 from collections.abc import Iterable
 
 from django.conf import settings
-
 from django.db import models, transaction
 from django.http import HttpRequest
 

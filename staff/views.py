@@ -1,8 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
@@ -12,25 +10,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from staff import selectors, services
-from staff.access import Permission, permission_required, roles_of
+from staff.access import Permission, permission_required
 from staff.forms import AccessLogFilterForm, AccountCreateForm, AccountForm, TemporaryPasswordForm
-from staff.models import AccessLogEntry, Role, User
+from staff.models import AccessLogEntry, User
+from staff.web import paginate, query_without_page
 
 PAGE_SIZE = 50
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    held = roles_of(user)
-    return render(
-        request,
-        "staff/home.html",
-        {
-            "semester": selectors.current_semester(user.school),
-            "held_roles": [role for role in Role if role in held],
-        },
-    )
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -57,11 +42,11 @@ def account_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     if query:
         accounts = accounts.filter(Q(full_name__icontains=query) | Q(username__icontains=query))
-    page = Paginator(accounts, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, accounts, PAGE_SIZE)
     return render(
         request,
         "staff/account_list.html",
-        {"page": page, "query": query, "query_string": _query_without_page(request)},
+        {"page": page, "query": query, "query_string": query_without_page(request)},
     )
 
 
@@ -151,16 +136,9 @@ def access_log(request: HttpRequest) -> HttpResponse:
             "date_to": form.cleaned_data["date_to"],
         }
     entries = selectors.access_log_of_school(school, **filters)
-    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, entries, PAGE_SIZE)
     return render(
         request,
         "staff/access_log.html",
-        {"form": form, "page": page, "query_string": _query_without_page(request)},
+        {"form": form, "page": page, "query_string": query_without_page(request)},
     )
-
-
-def _query_without_page(request: HttpRequest) -> str:
-    """The list's filters, for the pagination links to carry along."""
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()

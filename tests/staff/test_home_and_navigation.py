@@ -8,15 +8,19 @@ from tests.factories import UserFactory
 
 ACCOUNTS = "/staff/accounts/"
 ACCESS_LOG = "/staff/access-log/"
+STUDENTS = "/counseling/students/"
+CLASSES = "/counseling/classes/"
+ALL_MENUS = {ACCOUNTS, ACCESS_LOG, STUDENTS, CLASSES}
 
 # The menu entries each role must see, and must not see.
 EXPECTED_MENUS = {
     "principal": {ACCESS_LOG},
     "vice_principal": set(),
-    "counselor": set(),
-    "homeroom_teacher": set(),
+    "counselor": {STUDENTS, CLASSES},
+    # Not a roster user, but sees the own class through the same pages.
+    "homeroom_teacher": {STUDENTS, CLASSES},
     "subject_teacher": set(),
-    "admin_staff": {ACCOUNTS},
+    "admin_staff": {ACCOUNTS, STUDENTS, CLASSES},
 }
 
 
@@ -26,7 +30,7 @@ def test_navigation_offers_each_role_only_its_own_menus(request, client_for, rol
     offered = {item["url"] for item in response.context["menu_items"]}
     assert offered == {reverse("home")} | expected
     html = response.content.decode()
-    for url in {ACCOUNTS, ACCESS_LOG} - expected:
+    for url in ALL_MENUS - expected:
         assert f'href="{url}"' not in html
 
 

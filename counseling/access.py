@@ -1,0 +1,193 @@
+"""Who may see which students and records of the counseling app: the one place it is decided.
+
+DESIGN.md's confidentiality table is the specification. Views fetch through these querysets,
+so a record outside them is a 404 by construction.
+"""
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest
+
+from counseling.models import (
+    Case,
+    Classroom,
+    Collaboration,
+    CounselingSession,
+    InboundReferral,
+    OutboundReferral,
+    Student,
+)
+from staff.access import Permission, can, has_role
+from staff.models import Role, User
+
+
+def may_browse_roster(user: User) -> bool:
+    """May this user open the class and student lists? Roster users see the whole school, a
+    homeroom teacher the own classes (possibly none this year); for anyone else
+    classrooms_visible_to and students_visible_to are empty, so the pages do not exist."""
+    if can(user, Permission.VIEW_ROSTER):
+        return True
+    return getattr(user, "school_id", None) is not None and has_role(user, Role.HOMEROOM_TEACHER)
+
+
+def roster_required(view: Callable) -> Callable:
+    """Decorate a roster list page: signed-in users who may not browse the roster get 404."""
+
+    @wraps(view)
+    @login_required
+    def wrapped(request: HttpRequest, *args, **kwargs):
+        if not may_browse_roster(request.user):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def classrooms_visible_to(user: User) -> QuerySet[Classroom]:
+    """Classes of the user's school for roster users; own classes for a homeroom teacher."""
+    if getattr(user, "school_id", None) is None:
+        return Classroom.objects.none()
+    classes = Classroom.objects.filter(school_id=user.school_id)
+    if can(user, Permission.VIEW_ROSTER):
+        return classes
+    if has_role(user, Role.HOMEROOM_TEACHER):
+        return classes.filter(homeroom_teacher=user)
+    return Classroom.objects.none()
+
+
+def students_visible_to(user: User) -> QuerySet[Student]:
+    """Students of the user's school for roster users; the students of the class a homeroom
+    teacher leads this year; nobody for anyone else."""
+    if getattr(user, "school_id", None) is None:
+        return Student.objects.none()
+    students = Student.objects.filter(school_id=user.school_id)
+    if can(user, Permission.VIEW_ROSTER):
+        return students
+    if has_role(user, Role.HOMEROOM_TEACHER):
+        # The class they lead this year; last year's pupils are no longer theirs to see.
+        return students.filter(
+            classroom__homeroom_teacher=user, classroom__academic_year__is_current=True
+        )
+    return Student.objects.none()
+
+
+# --- Counseling records ---------------------------------------------------------------------
+# DESIGN.md, "Confidentiality": case summaries, statuses and session dates are read by the
+# principal, the vice principal and every counselor of the school, and written by the case's
+# handlers (the responsible counselor and co-handlers). Confidential notes are for the handlers
+# only. Teachers see nothing of cases: only the status of their own referrals.
+
+CASE_READERS = (Role.PRINCIPAL, Role.VICE_PRINCIPAL, Role.COUNSELOR)
+
+
+def _school_id(user: User) -> int | None:
+    return getattr(user, "school_id", None)
+
+
+def cases_visible_to(user: User) -> QuerySet[Case]:
+    if _school_id(user) is None or not has_role(user, *CASE_READERS):
+        return Case.objects.none()
+    return Case.objects.filter(school_id=user.school_id)
+
+
+def is_case_handler(user: User, case: Case) -> bool:
+    """Responsible counselor or co-handler of the case, still a counselor of its school."""
+    if case.school_id != _school_id(user) or not has_role(user, Role.COUNSELOR):
+        return False
+    if case.counselor_id == user.pk:
+        return True
+    return case.co_handlers.filter(pk=user.pk).exists()
+
+
+def cases_handled_by(user: User) -> QuerySet[Case]:
+    """Cases the user may write: responsible for or co-handling."""
+    if _school_id(user) is None or not has_role(user, Role.COUNSELOR):
+        return Case.objects.none()
+    return (
+        Case.objects.filter(school_id=user.school_id)
+        .filter(Q(counselor=user) | Q(co_handlers=user))
+        .distinct()
+    )
+
+
+def sessions_visible_to(user: User) -> QuerySet[CounselingSession]:
+    """Sessions whose date, strategy and summary the user may read (never the notes)."""
+    if _school_id(user) is None or not has_role(user, *CASE_READERS):
+        return CounselingSession.objects.none()
+    return CounselingSession.objects.filter(school_id=user.school_id)
+
+
+def may_read_notes(user: User, session: CounselingSession) -> bool:
+    """Confidential notes: the case's handlers; for a session outside a case, who led it."""
+    if session.school_id != _school_id(user) or not has_role(user, Role.COUNSELOR):
+        return False
+    if session.case_id is not None:
+        return is_case_handler(user, session.case)
+    return session.counselor_id == user.pk
+
+
+def collaborations_visible_to(user: User) -> QuerySet[Collaboration]:
+    if _school_id(user) is None or not has_role(user, *CASE_READERS):
+        return Collaboration.objects.none()
+    return Collaboration.objects.filter(school_id=user.school_id)
+
+
+class BookAccess:
+    """How much of a personal book a user may see."""
+
+    NONE = 0
+    COMPLETENESS = 1  # the principal: how complete, nothing of the content
+    IDENTITY_AND_CONTACTS = 2  # the homeroom teacher of the student's current class
+    FULL = 3  # every counselor of the school: read and write
+
+
+def personal_book_access(user: User, student: Student) -> int:
+    if student.school_id != _school_id(user) or _school_id(user) is None:
+        return BookAccess.NONE
+    if has_role(user, Role.COUNSELOR):
+        return BookAccess.FULL
+    if (
+        has_role(user, Role.HOMEROOM_TEACHER)
+        and student.classroom_id is not None
+        and student.classroom.homeroom_teacher_id == user.pk
+        and student.classroom.academic_year.is_current
+    ):
+        return BookAccess.IDENTITY_AND_CONTACTS
+    if has_role(user, Role.PRINCIPAL):
+        return BookAccess.COMPLETENESS
+    return BookAccess.NONE
+
+
+def referable_students(user: User) -> QuerySet[Student]:
+    """Whom a teacher may refer to BK: a homeroom teacher the own class, a subject teacher any
+    active student of the school."""
+    if _school_id(user) is None:
+        return Student.objects.none()
+    active = Student.objects.filter(school_id=user.school_id, status=Student.Status.ACTIVE)
+    if has_role(user, Role.SUBJECT_TEACHER, Role.VICE_PRINCIPAL):
+        return active
+    if has_role(user, Role.HOMEROOM_TEACHER):
+        return active.filter(
+            classroom__homeroom_teacher=user, classroom__academic_year__is_current=True
+        )
+    return Student.objects.none()
+
+
+def inbound_referrals_visible_to(user: User) -> QuerySet[InboundReferral]:
+    """Counselors and school leaders see every referral of the school; anyone else the ones
+    they made (whose status is all they see)."""
+    if _school_id(user) is None:
+        return InboundReferral.objects.none()
+    referrals = InboundReferral.objects.filter(school_id=user.school_id)
+    if has_role(user, *CASE_READERS):
+        return referrals
+    return referrals.filter(referred_by=user)
+
+
+def outbound_referrals_visible_to(user: User) -> QuerySet[OutboundReferral]:
+    if _school_id(user) is None or not has_role(user, *CASE_READERS):
+        return OutboundReferral.objects.none()
+    return OutboundReferral.objects.filter(school_id=user.school_id)
