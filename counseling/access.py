@@ -129,6 +129,16 @@ def may_read_notes(user: User, session: CounselingSession) -> bool:
     return session.counselor_id == user.pk
 
 
+def may_edit_session(user: User, session: CounselingSession) -> bool:
+    """Who led the session, or a handler of its case. (A leader no longer handling the case
+    may still correct the record, but not read its notes: see may_read_notes.)"""
+    if session.school_id != _school_id(user) or not has_role(user, Role.COUNSELOR):
+        return False
+    if session.counselor_id == user.pk:
+        return True
+    return session.case_id is not None and is_case_handler(user, session.case)
+
+
 def collaborations_visible_to(user: User) -> QuerySet[Collaboration]:
     if _school_id(user) is None or not has_role(user, *CASE_READERS):
         return Collaboration.objects.none()
@@ -191,3 +201,34 @@ def outbound_referrals_visible_to(user: User) -> QuerySet[OutboundReferral]:
     if _school_id(user) is None or not has_role(user, *CASE_READERS):
         return OutboundReferral.objects.none()
     return OutboundReferral.objects.filter(school_id=user.school_id)
+
+
+def inbound_referral_details_visible_to(user: User) -> QuerySet[InboundReferral]:
+    """Referrals whose content (what was observed, the decision) the user may read: the school's
+    counselors and leaders. A referring teacher sees only the status, through
+    referrals_made_by, never the referral's page."""
+    if _school_id(user) is None or not has_role(user, *CASE_READERS):
+        return InboundReferral.objects.none()
+    return InboundReferral.objects.filter(school_id=user.school_id)
+
+
+def may_decide_referrals(user: User) -> bool:
+    """Accepting a referral as a case or declining it: the school's counselors."""
+    return _school_id(user) is not None and has_role(user, Role.COUNSELOR)
+
+
+def referrals_made_by(user: User) -> QuerySet[InboundReferral]:
+    """The user's own referrals at the school (of which a teacher sees the status only)."""
+    if _school_id(user) is None:
+        return InboundReferral.objects.none()
+    return InboundReferral.objects.filter(school_id=user.school_id, referred_by=user)
+
+
+def outbound_referrals_handled_by(user: User) -> QuerySet[OutboundReferral]:
+    """Referrals out of the cases the user handles: who may record one and download the
+    parent's signed consent form."""
+    if _school_id(user) is None or not has_role(user, Role.COUNSELOR):
+        return OutboundReferral.objects.none()
+    return OutboundReferral.objects.filter(
+        school_id=user.school_id, case__in=cases_handled_by(user).values("pk")
+    )

@@ -1,10 +1,38 @@
 """Forms of the counseling app."""
 
+import datetime
+
 from django import forms
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from counseling.access import classrooms_visible_to
-from counseling.models import Classroom, Student
+from counseling.access import (
+    cases_handled_by,
+    cases_visible_to,
+    classrooms_visible_to,
+    referable_students,
+    students_visible_to,
+)
+from counseling.cases import (
+    CASE_STATUS_ALL,
+    CASE_STATUS_OPEN,
+    counselors_of,
+    session_participants,
+)
+from counseling.models import (
+    BKField,
+    Case,
+    Classroom,
+    Collaboration,
+    CounselingSession,
+    InboundReferral,
+    OutboundReferral,
+    Student,
+)
+from counseling.referrals import consent_form_check
 from staff.models import Role, User
 
 
@@ -68,3 +96,594 @@ class StudentFilterForm(forms.Form):
             "counselor": self.cleaned_data["counselor"],
             "status": self.cleaned_data["status"],
         }
+
+
+# Referrals
+
+
+class ReferableStudentField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Student) -> str:
+        if obj.classroom_id is None:
+            return obj.full_name
+        return f"{obj.classroom.name} — {obj.full_name}"
+
+
+class InboundReferralForm(forms.ModelForm):
+    """A teacher refers a student to BK, saying what they observed."""
+
+    REASON_MIN_LENGTH = 10
+
+    student = ReferableStudentField(
+        label=_("Student"),
+        queryset=Student.objects.none(),
+        error_messages={"invalid_choice": _("Choose one of the students you may refer.")},
+    )
+
+    class Meta:
+        model = InboundReferral
+        fields = ["student", "reason"]
+        labels = {"reason": _("What did you observe?")}
+        help_texts = {
+            "reason": _(
+                "What you saw or heard, when, and how often. Describe behaviour rather than "
+                "judging the student."
+            )
+        }
+        widgets = {"reason": forms.Textarea(attrs={"rows": 5})}
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["student"].queryset = (
+            referable_students(user)
+            .select_related("classroom")
+            .order_by("classroom__grade", "classroom__name", "full_name", "pk")
+        )
+
+    def clean_reason(self) -> str:
+        reason = self.cleaned_data["reason"].strip()
+        if len(reason) < self.REASON_MIN_LENGTH:
+            raise forms.ValidationError(
+                _("Describe what you observed in at least %(count)d characters.")
+                % {"count": self.REASON_MIN_LENGTH}
+            )
+        return reason
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        student = cleaned.get("student")
+        if (
+            student is not None
+            and InboundReferral.objects.filter(
+                referred_by=self.user, student=student, status=InboundReferral.Status.SUBMITTED
+            ).exists()
+        ):
+            self.add_error(
+                "student",
+                _("You referred this student already and BK has not decided on it yet."),
+            )
+        return cleaned
+
+
+class ReferralAcceptForm(forms.ModelForm):
+    """What a counselor sets when taking a referral up as a case."""
+
+    class Meta:
+        model = Case
+        fields = ["counselor", "field", "category", "summary"]
+        widgets = {"summary": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, referral: InboundReferral, user: User, **kwargs):
+        kwargs.setdefault("initial", {"counselor": user.pk, "summary": referral.reason})
+        super().__init__(*args, **kwargs)
+        self.fields["counselor"].queryset = counselors_of(referral.school_id)
+        self.fields["counselor"].label_from_instance = lambda u: u.full_name or u.username
+
+
+class ReferralDeclineForm(forms.ModelForm):
+    """Why BK does not take a referral up; kept for BK, never shown to the referrer."""
+
+    class Meta:
+        model = InboundReferral
+        fields = ["decline_reason"]
+        widgets = {"decline_reason": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {
+            "decline_reason": _(
+                'For BK\'s records. The teacher who referred the student only sees "not taken up".'
+            )
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["decline_reason"].required = True
+        self.fields["decline_reason"].error_messages["required"] = _(
+            "Say why the referral is not taken up."
+        )
+
+    def clean_decline_reason(self) -> str:
+        reason = self.cleaned_data["decline_reason"].strip()
+        if not reason:
+            raise forms.ValidationError(_("Say why the referral is not taken up."))
+        return reason
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class OutboundReferralForm(forms.ModelForm):
+    """A case referred to an outside service, with the parent's consent."""
+
+    class Meta:
+        model = OutboundReferral
+        fields = [
+            "service",
+            "institution",
+            "reason",
+            "referred_on",
+            "consent_given_by",
+            "consent_relation",
+            "consent_date",
+            "consent_form",
+        ]
+        widgets = {
+            "reason": forms.Textarea(attrs={"rows": 4}),
+            "referred_on": DateInput(),
+            "consent_date": DateInput(),
+            "consent_form": forms.FileInput(
+                attrs={"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"}
+            ),
+        }
+
+    def __init__(self, *args, case: Case, **kwargs):
+        kwargs.setdefault("initial", {"referred_on": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+        self.case = case
+
+    def clean_referred_on(self) -> datetime.date:
+        referred_on = self.cleaned_data["referred_on"]
+        if referred_on > timezone.localdate():
+            raise forms.ValidationError(
+                _("The referral date cannot be in the future; record it once it is made.")
+            )
+        if referred_on < self.case.opened_on:
+            raise forms.ValidationError(
+                _("The referral date cannot be before the case was opened (%(date)s).")
+                % {"date": date_format(self.case.opened_on)}
+            )
+        return referred_on
+
+    def clean_consent_date(self) -> datetime.date:
+        consent_date = self.cleaned_data["consent_date"]
+        if consent_date > timezone.localdate():
+            raise forms.ValidationError(_("The consent date cannot be in the future."))
+        return consent_date
+
+    def clean_consent_form(self):
+        upload = self.cleaned_data.get("consent_form")
+        # Only a new upload is checked; the form never edits a stored file.
+        if upload and hasattr(upload, "content_type"):
+            return consent_form_check(upload)
+        return upload
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        referred_on, consent_date = cleaned.get("referred_on"), cleaned.get("consent_date")
+        if referred_on and consent_date and consent_date > referred_on:
+            self.add_error(
+                "consent_date",
+                _("The parent's consent must be given before the referral, or on the same day."),
+            )
+        return cleaned
+
+
+# --- Cases, sessions and collaboration ------------------------------------------------------
+
+
+def _date_input() -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _datetime_input() -> forms.DateTimeInput:
+    return forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class CounselorChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        return obj.full_name or obj.username
+
+
+class CounselorsChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        return obj.full_name or obj.username
+
+
+class StudentsChoiceField(forms.ModelMultipleChoiceField):
+    """Students listed by class, then name: "VII-A · Ayu Lestari"."""
+
+    def label_from_instance(self, obj: Student) -> str:
+        if obj.classroom_id is None:
+            return obj.full_name
+        return f"{obj.classroom.name} · {obj.full_name}"
+
+
+class StudentChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Student) -> str:
+        if obj.classroom_id is None:
+            return obj.full_name
+        return f"{obj.classroom.name} · {obj.full_name}"
+
+
+class CaseChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Case) -> str:
+        return _("%(student)s — %(category)s (opened %(date)s)") % {
+            "student": obj.student.full_name,
+            "category": obj.get_category_display(),
+            "date": date_format(obj.opened_on, "SHORT_DATE_FORMAT"),
+        }
+
+
+def _students_for_choice(user: User, keep=()) -> QuerySet[Student]:
+    """Active students of the user's school (and any already chosen), by class and name."""
+    return (
+        students_visible_to(user)
+        .filter(Q(status=Student.Status.ACTIVE) | Q(pk__in=keep))
+        .select_related("classroom")
+        .order_by("classroom__grade", "classroom__name", "full_name", "pk")
+    )
+
+
+class CaseFilterForm(forms.Form):
+    """The case list's search and filters, read from the query string."""
+
+    q = forms.CharField(
+        label=_("Student's name"),
+        required=False,
+        max_length=150,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[
+            (CASE_STATUS_OPEN, _("Open cases")),
+            *Case.Status.choices,
+            (CASE_STATUS_ALL, _("All statuses")),
+        ],
+        required=False,
+    )
+    field = forms.ChoiceField(
+        label=_("BK field"), choices=[("", _("All fields")), *BKField.choices], required=False
+    )
+    category = forms.ChoiceField(
+        label=_("Problem category"),
+        choices=[("", _("All categories")), *Case.Category.choices],
+        required=False,
+    )
+    counselor = CounselorChoiceField(
+        label=_("Responsible BK teacher"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("All BK teachers"),
+    )
+    mine = forms.BooleanField(label=_("Only cases I handle"), required=False)
+    archived = forms.BooleanField(label=_("Include archived cases"), required=False)
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["counselor"].queryset = counselors_of(user.school_id)
+
+    def filters(self) -> dict:
+        """Keyword arguments for counseling.cases.cases_for_list."""
+        data = self.cleaned_data
+        return {
+            "query": data["q"].strip(),
+            "status": data["status"] or CASE_STATUS_OPEN,
+            "field": data["field"],
+            "category": data["category"],
+            "counselor": data["counselor"],
+            "mine": data["mine"],
+            "archived": data["archived"],
+        }
+
+
+class CaseForm(forms.ModelForm):
+    """Opening a case: what it is about and who handles it."""
+
+    class Meta:
+        model = Case
+        fields = ["field", "category", "source", "counselor", "co_handlers", "summary"]
+        field_classes = {"counselor": CounselorChoiceField, "co_handlers": CounselorsChoiceField}
+        widgets = {
+            "co_handlers": forms.CheckboxSelectMultiple,
+            "summary": forms.Textarea(attrs={"rows": 4}),
+        }
+        help_texts = {
+            "co_handlers": _(
+                "BK teachers who handle the case together with the responsible one; they can "
+                "read and write its confidential notes."
+            ),
+            "summary": _("What the problem is, as far as it is known."),
+        }
+
+    def __init__(self, *args, school_id: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        counselors = counselors_of(school_id)
+        self.fields["counselor"].queryset = counselors
+        self.fields["co_handlers"].queryset = counselors
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        counselor = cleaned.get("counselor")
+        if counselor is not None and cleaned.get("co_handlers") is not None:
+            # The responsible BK teacher is a handler already.
+            cleaned["co_handlers"] = [c for c in cleaned["co_handlers"] if c.pk != counselor.pk]
+        return cleaned
+
+
+class CaseEditForm(CaseForm):
+    """Editing a case; `version` is the one the form was opened at."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
+class CaseTransitionForm(forms.Form):
+    status = forms.ChoiceField(choices=Case.Status.choices, widget=forms.HiddenInput)
+    outcome = forms.CharField(
+        label=_("Outcome"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What came of the case. Needed to close it."),
+    )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if cleaned.get("status") == Case.Status.CLOSED and not cleaned.get("outcome", "").strip():
+            self.add_error("outcome", _("Write the outcome before closing the case."))
+        return cleaned
+
+
+class SessionForm(forms.ModelForm):
+    """Logging a session. The participants are checked against the strategy by
+    counseling.cases.session_participants, the same rule the service applies."""
+
+    class Meta:
+        model = CounselingSession
+        fields = [
+            "case",
+            "starts_at",
+            "duration_minutes",
+            "strategy",
+            "component",
+            "field",
+            "classroom",
+            "students",
+            "other_participants",
+            "summary",
+            "confidential_notes",
+            "follow_up_plan",
+            "next_appointment",
+        ]
+        field_classes = {
+            "case": CaseChoiceField,
+            "classroom": ClassroomChoiceField,
+            "students": StudentsChoiceField,
+        }
+        widgets = {
+            "starts_at": _datetime_input(),
+            "next_appointment": _datetime_input(),
+            "students": forms.SelectMultiple(attrs={"size": 12}),
+            "summary": forms.Textarea(attrs={"rows": 4}),
+            "confidential_notes": forms.Textarea(attrs={"rows": 4}),
+            "follow_up_plan": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "case": _("Only cases you handle. Leave empty for a session outside a case."),
+            "students": _(
+                "Listed by class. Hold Ctrl (Cmd on a Mac) to choose several. Individual "
+                "counseling: one student; group counseling and group guidance: two or more."
+            ),
+            "classroom": _(
+                "For classical guidance only: every active student of the class is added."
+            ),
+        }
+
+    def __init__(
+        self,
+        *args,
+        user: User,
+        case: Case | None = None,
+        include_notes: bool = True,
+        **kwargs,
+    ):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        editing = self.instance.pk is not None
+        if editing:
+            # The case of a session stays; the form shows it in the heading.
+            del self.fields["case"]
+            self.case = self.instance.case
+            keep_students = self.instance.students.values("pk")
+        else:
+            self.fields["case"].queryset = (
+                cases_handled_by(user)
+                .filter(status__in=Case.OPEN_STATUSES, is_archived=False)
+                .select_related("student")
+                .order_by("student__full_name", "-opened_on")
+            )
+            self.case = case
+            keep_students = ()
+        if not include_notes:
+            del self.fields["confidential_notes"]
+        classrooms = classrooms_visible_to(user).filter(academic_year__is_current=True)
+        if editing and self.instance.classroom_id:
+            classrooms = classrooms_visible_to(user).filter(
+                Q(academic_year__is_current=True) | Q(pk=self.instance.classroom_id)
+            )
+        self.fields["classroom"].queryset = classrooms.select_related("academic_year").order_by(
+            "grade", "name"
+        )
+        self.fields["students"].queryset = _students_for_choice(user, keep_students)
+        self.fields["students"].required = False
+        self.fields["duration_minutes"].widget.attrs.update(min=1, max=600)
+
+    def clean_duration_minutes(self) -> int:
+        minutes = self.cleaned_data["duration_minutes"]
+        if not 1 <= minutes <= 600:
+            raise forms.ValidationError(_("Give the duration in minutes, from 1 to 600."))
+        return minutes
+
+    def clean_starts_at(self):
+        starts_at = self.cleaned_data["starts_at"]
+        if starts_at > timezone.now():
+            raise forms.ValidationError(
+                _(
+                    "A session is logged once it has taken place. Put a planned meeting in "
+                    "the next appointment of the previous session."
+                )
+            )
+        return starts_at
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        case = cleaned.get("case", self.case) if "case" in self.fields else self.case
+        strategy = cleaned.get("strategy")
+        if strategy and "students" in cleaned and "classroom" in cleaned:
+            try:
+                cleaned["participants"] = session_participants(
+                    school_id=self.user.school_id,
+                    strategy=strategy,
+                    students=cleaned["students"],
+                    classroom=cleaned["classroom"],
+                    case=case,
+                )
+            except forms.ValidationError as error:
+                self.add_error(None, error)
+        starts_at, next_appointment = cleaned.get("starts_at"), cleaned.get("next_appointment")
+        if starts_at and next_appointment and next_appointment <= starts_at:
+            self.add_error(
+                "next_appointment", _("The next appointment must come after this session.")
+            )
+        return cleaned
+
+
+class SessionEditForm(SessionForm):
+    """Editing a session; `edited_at` is its updated_at when the form was opened."""
+
+    edited_at = forms.CharField(widget=forms.HiddenInput)
+
+    def clean_edited_at(self):
+        value = parse_datetime(self.cleaned_data["edited_at"])
+        if value is None:
+            raise forms.ValidationError(_("The form is damaged; open the session again."))
+        return value
+
+
+class CollaborationForm(forms.ModelForm):
+    class Meta:
+        model = Collaboration
+        fields = [
+            "partner_type",
+            "partner_name",
+            "method",
+            "happened_on",
+            "student",
+            "case",
+            "topic",
+            "agreement",
+        ]
+        field_classes = {"student": StudentChoiceField, "case": CaseChoiceField}
+        widgets = {
+            "happened_on": _date_input(),
+            "agreement": forms.Textarea(attrs={"rows": 4}),
+        }
+        help_texts = {
+            "partner_name": _("For example: Ibu Sri (mother), Pak Budi (mathematics teacher)."),
+            "student": _("Optional. For a case, its student is taken."),
+            "case": _("Optional: the open case this was about."),
+        }
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["student"].queryset = _students_for_choice(user)
+        self.fields["case"].queryset = (
+            cases_visible_to(user)
+            .filter(status__in=Case.OPEN_STATUSES, is_archived=False)
+            .select_related("student")
+            .order_by("student__full_name", "-opened_on")
+        )
+
+    def clean_happened_on(self):
+        happened_on = self.cleaned_data["happened_on"]
+        if happened_on > timezone.localdate():
+            raise forms.ValidationError(_("The date cannot be in the future."))
+        return happened_on
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        student, case = cleaned.get("student"), cleaned.get("case")
+        if student is not None and case is not None and case.student_id != student.pk:
+            self.add_error(
+                "student", _("The case is about another student; choose its student or none.")
+            )
+        return cleaned
+
+
+class CollaborationFilterForm(forms.Form):
+    partner_type = forms.ChoiceField(
+        label=_("Worked with"),
+        choices=[("", _("Everyone")), *Collaboration.Partner.choices],
+        required=False,
+    )
+    counselor = CounselorChoiceField(
+        label=_("BK teacher"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("All BK teachers"),
+    )
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["counselor"].queryset = counselors_of(user.school_id)
+
+
+class PromotionForm(forms.Form):
+    """The students marked as repeating, and whether the new year becomes current; the two
+    years the preview was made for come back hidden, so a change in between is noticed."""
+
+    repeaters = forms.ModelMultipleChoiceField(
+        label=_("Students who repeat the grade"),
+        queryset=Student.objects.none(),
+        required=False,
+        error_messages={
+            "invalid_choice": _(
+                "A student marked as repeating is not in this year's classes any more. "
+                "Check the list again."
+            ),
+            "invalid_pk_value": _("The list of repeating students was not understood."),
+        },
+    )
+    make_current = forms.BooleanField(
+        label=_("Make the new academic year current (its first semester becomes current)"),
+        required=False,
+    )
+    source_year = forms.IntegerField(widget=forms.HiddenInput)
+    target_year = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, candidates: QuerySet, source_year: int, target_year: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["repeaters"].queryset = candidates
+        self.initial.setdefault("source_year", source_year)
+        self.initial.setdefault("target_year", target_year)
+        self._years = (source_year, target_year)
+
+    def clean(self):
+        cleaned = super().clean()
+        if (cleaned.get("source_year"), cleaned.get("target_year")) != self._years:
+            raise forms.ValidationError(
+                _("The academic years changed since this preview was made. Check it again.")
+            )
+        return cleaned

@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
+from counseling.book import book_data_from_import, personal_books_fill_from_import
 from counseling.models import Classroom, Student
 from staff.models import School, User
 
@@ -500,6 +501,7 @@ def students_import_apply(*, school: School, rows: list[ImportRow], user: User) 
     }
     now = timezone.now()
     created, updated = [], []
+    book_rows = []
     for row in rows:
         student = existing.get(row.nisn)
         if student is None:
@@ -514,8 +516,17 @@ def students_import_apply(*, school: School, rows: list[ImportRow], user: User) 
         student.birth_place = row.birth_place
         student.birth_date = row.birth_date
         student.classroom = row.classroom
+        book_rows.append((student, row))
     Student.objects.bulk_create(created)
     Student.objects.bulk_update(updated, [*_UPDATED_FIELDS, "updated_at"])
+    # The parents, address, health figures… go to the personal books, where still empty.
+    personal_books_fill_from_import(
+        school=school,
+        user=user,
+        students_and_data=[
+            (student, book_data_from_import(row.values, row.parents)) for student, row in book_rows
+        ],
+    )
     return ImportResult(created=len(created), updated=len(updated))
 
 

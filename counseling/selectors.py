@@ -1,10 +1,21 @@
 """Reads of the counseling app, always starting from what counseling.access lets the user see."""
 
-from django.db.models import Count, Q, QuerySet
+import datetime
+from dataclasses import dataclass
 
-from counseling.access import classrooms_visible_to, students_visible_to
-from counseling.models import Classroom, Student
-from staff.models import AcademicYear, User
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from counseling.access import (
+    cases_handled_by,
+    classrooms_visible_to,
+    sessions_visible_to,
+    students_visible_to,
+)
+from counseling.models import Case, Classroom, CounselingSession, Student
+from staff.access import has_role
+from staff.models import AcademicYear, Role, User
 
 
 def classrooms_of_year(user: User, year: AcademicYear) -> QuerySet[Classroom]:
@@ -46,3 +57,145 @@ def students_for_list(
     if status is not None:
         students = students.filter(status=status)
     return students.order_by("full_name", "pk")
+
+
+# --- The counselor's home --------------------------------------------------------------------
+
+# Students per BK teacher (Permendikbud 111/2014): one counselor for every 150 students.
+COUNSELOR_RATIO = 150
+# A personal book under this share of its fields filled in needs the counselor's attention.
+BOOK_COMPLETE_ENOUGH = 60
+LOWEST_BOOKS_SHOWN = 10
+SINGLE_SESSION_CASES_SHOWN = 10
+
+
+@dataclass(frozen=True)
+class StatusCount:
+    status: str
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class CounselorHome:
+    """What a counselor's start page shows: the own caseload and what needs doing next."""
+
+    caseload: int
+    open_cases: list[StatusCount]
+    appointments: list[CounselingSession]
+    week_ends: datetime.date
+    single_session_count: int
+    single_session_cases: list[Case]
+    low_book_count: int
+    lowest_books: list[Student]
+    ratio: int = COUNSELOR_RATIO
+    book_threshold: int = BOOK_COMPLETE_ENOUGH
+
+    @property
+    def open_cases_total(self) -> int:
+        return sum(item.count for item in self.open_cases)
+
+    @property
+    def over_ratio(self) -> bool:
+        return self.caseload > self.ratio
+
+    @property
+    def over_ratio_by(self) -> int:
+        return max(0, self.caseload - self.ratio)
+
+    @property
+    def ratio_meter(self) -> int:
+        """The caseload for a meter whose maximum is the ratio."""
+        return min(self.caseload, self.ratio)
+
+
+def _end_of_week(now: datetime.datetime) -> datetime.datetime:
+    """Midnight at the start of next Monday, local time (Asia/Jakarta)."""
+    today = timezone.localtime(now).date()
+    monday = today + datetime.timedelta(days=7 - today.weekday())
+    return timezone.make_aware(datetime.datetime.combine(monday, datetime.time.min))
+
+
+def counselor_home(user: User, *, now: datetime.datetime | None = None) -> CounselorHome | None:
+    """The counselor's panel, or None for someone who is not a counselor of a school.
+
+    A fixed number of queries whatever the amount of data: the caseload with the count of
+    thin personal books, the ten thinnest books, open cases by status, the week's
+    appointments with their students, and the cases left after a single session (count and
+    the oldest few).
+    """
+    if getattr(user, "school_id", None) is None or not has_role(user, Role.COUNSELOR):
+        return None
+    now = now or timezone.now()
+    week_ends = _end_of_week(now)
+
+    own_students = students_visible_to(user).filter(
+        status=Student.Status.ACTIVE,
+        classroom__counselor=user,
+        classroom__academic_year__is_current=True,
+    )
+    thin_book = Q(personal_book__isnull=True) | Q(
+        personal_book__completeness__lt=BOOK_COMPLETE_ENOUGH
+    )
+    totals = own_students.aggregate(caseload=Count("pk"), low_books=Count("pk", filter=thin_book))
+    lowest_books = list(
+        own_students.filter(thin_book)
+        .annotate(book_completeness=Coalesce("personal_book__completeness", 0))
+        .select_related("classroom")
+        .order_by("book_completeness", "full_name", "pk")[:LOWEST_BOOKS_SHOWN]
+    )
+
+    # Through the primary keys: the co-handler join of cases_handled_by would count a case twice.
+    handled = Case.objects.filter(
+        pk__in=cases_handled_by(user).values("pk"), status__in=Case.OPEN_STATUSES
+    )
+    by_status = {
+        row["status"]: row["count"]
+        for row in handled.order_by().values("status").annotate(count=Count("pk"))
+    }
+    open_cases = [
+        StatusCount(status, Case.Status(status).label, by_status.get(status, 0))
+        for status in Case.OPEN_STATUSES
+    ]
+
+    # The case met again after the session that made the appointment.
+    kept = CounselingSession.objects.filter(
+        case_id=OuterRef("case_id"), starts_at__gt=OuterRef("starts_at")
+    )
+    appointments = list(
+        sessions_visible_to(user)
+        .filter(next_appointment__gte=now, next_appointment__lt=week_ends)
+        .filter(Q(counselor=user) | Q(case__in=handled))
+        # A closed case keeps no appointments; one already kept is superseded.
+        .filter(Q(case__isnull=True) | Q(case__status__in=Case.OPEN_STATUSES) & ~Exists(kept))
+        .select_related("case__student", "classroom")
+        .prefetch_related(
+            Prefetch("students", queryset=Student.objects.order_by("full_name", "pk"))
+        )
+        .order_by("next_appointment", "pk")
+    )
+
+    single_session = handled.annotate(
+        session_count=Count("sessions"),
+        followed_up=Count(
+            "sessions",
+            filter=~Q(sessions__follow_up_plan="") | Q(sessions__next_appointment__isnull=False),
+        ),
+    ).filter(session_count=1, followed_up=0)
+    single_session_count = single_session.count()
+    single_session_cases = list(
+        single_session.select_related("student__classroom").order_by("opened_on", "pk")[
+            :SINGLE_SESSION_CASES_SHOWN
+        ]
+    )
+
+    return CounselorHome(
+        caseload=totals["caseload"],
+        open_cases=open_cases,
+        appointments=appointments,
+        week_ends=(week_ends - datetime.timedelta(days=1)).date(),
+        single_session_count=single_session_count,
+        single_session_cases=single_session_cases,
+        low_book_count=totals["low_books"],
+        lowest_books=lowest_books,
+    )

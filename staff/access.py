@@ -21,9 +21,19 @@ class Permission:
     READ_ACCESS_LOG = "read_access_log"
     VIEW_ROSTER = "view_roster"
     MANAGE_ROSTER = "manage_roster"
+    REFER_STUDENT = "refer_student"
+    VIEW_REFERRALS = "view_referrals"
+    DECIDE_REFERRALS = "decide_referrals"
+    VIEW_CASES = "view_cases"
+    HANDLE_CASES = "handle_cases"
 
 
 PERMISSIONS: dict[str, frozenset[str]] = {
+    # Case lists, case pages and the collaboration log (never the confidential notes, which
+    # counseling.access grants per case).
+    Permission.VIEW_CASES: frozenset({Role.PRINCIPAL, Role.VICE_PRINCIPAL, Role.COUNSELOR}),
+    # Opening cases, logging sessions and collaboration.
+    Permission.HANDLE_CASES: frozenset({Role.COUNSELOR}),
     Permission.MANAGE_ACCOUNTS: frozenset({Role.ADMIN_STAFF}),
     Permission.READ_ACCESS_LOG: frozenset({Role.PRINCIPAL}),
     # The school's classes and student list; homeroom teachers see their own class through
@@ -31,6 +41,13 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     Permission.VIEW_ROSTER: frozenset({Role.ADMIN_STAFF, Role.COUNSELOR}),
     # Importing students and changing classes.
     Permission.MANAGE_ROSTER: frozenset({Role.ADMIN_STAFF}),
+    # Referring a student to BK (whom, counseling.access.referable_students decides).
+    Permission.REFER_STUDENT: frozenset(
+        {Role.HOMEROOM_TEACHER, Role.SUBJECT_TEACHER, Role.VICE_PRINCIPAL}
+    ),
+    # The school's referrals to BK: counselors triage them, school leaders follow them.
+    Permission.VIEW_REFERRALS: frozenset({Role.COUNSELOR, Role.PRINCIPAL, Role.VICE_PRINCIPAL}),
+    Permission.DECIDE_REFERRALS: frozenset({Role.COUNSELOR}),
 }
 
 _CACHE_ATTRIBUTE = "_role_codes_cache"

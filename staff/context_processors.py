@@ -44,6 +44,21 @@ MENU = [
         Permission.VIEW_ROSTER,
         roles=(Role.HOMEROOM_TEACHER,),
     ),
+    MenuItem(_("Cases"), "counseling:case_list", "bi-folder2-open", Permission.VIEW_CASES),
+    MenuItem(
+        _("Collaboration"),
+        "counseling:collaboration_list",
+        "bi-people-fill",
+        Permission.VIEW_CASES,
+    ),
+    # Counselors triage referrals; the principal and the vice principal follow them.
+    MenuItem(_("Referrals"), "counseling:referral_inbox", "bi-inbox", Permission.VIEW_REFERRALS),
+    MenuItem(
+        _("My referrals"),
+        "counseling:my_referrals",
+        "bi-send",
+        roles=(Role.HOMEROOM_TEACHER, Role.SUBJECT_TEACHER),
+    ),
     MenuItem(_("User accounts"), "staff:account_list", "bi-people", Permission.MANAGE_ACCOUNTS),
     MenuItem(_("Access log"), "staff:access_log", "bi-shield-lock", Permission.READ_ACCESS_LOG),
 ]

@@ -4,6 +4,10 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from counseling.referrals import teacher_home
+from counseling.selectors import counselor_home
+from staff.access import has_role
+from staff.models import Role
 from staff.selectors import current_semester
 
 
@@ -12,4 +16,8 @@ def home(request: HttpRequest) -> HttpResponse:
     """Everyone's start page: who they are, and a panel for each role they hold."""
     user = request.user
     context = {"semester": current_semester(user.school)}
+    # None unless the user is a counselor; the template then leaves the panel out.
+    context["counselor_home"] = counselor_home(user)
+    if has_role(user, Role.HOMEROOM_TEACHER, Role.SUBJECT_TEACHER):
+        context["teacher_home"] = teacher_home(user)
     return render(request, "supervision/home.html", context)

@@ -1,11 +1,21 @@
 """Factories for every model the tests build; one place, shared by all apps' tests."""
 
+import datetime
 from datetime import date
 
 import factory
 from factory.django import DjangoModelFactory
 
-from counseling.models import Classroom, Student
+from counseling.models import (
+    BKField,
+    Case,
+    Classroom,
+    Collaboration,
+    CounselingSession,
+    InboundReferral,
+    PersonalBook,
+    Student,
+)
 from staff.models import AcademicYear, RoleAssignment, School, Semester, User
 
 TEST_PASSWORD = "uji-sandi-2026"  # noqa: S105
@@ -84,3 +94,99 @@ class StudentFactory(DjangoModelFactory):
     full_name = factory.Sequence(lambda n: f"Siswa Uji {n}")
     sex = Student.Sex.FEMALE
     classroom = factory.SubFactory(ClassroomFactory, school=factory.SelfAttribute("..school"))
+
+
+class InboundReferralFactory(DjangoModelFactory):
+    """A teacher's referral to BK, waiting for a decision; pass student and referred_by."""
+
+    class Meta:
+        model = InboundReferral
+
+    student = factory.SubFactory(StudentFactory)
+    school = factory.SelfAttribute("student.school")
+    referred_by = factory.SubFactory(UserFactory, school=factory.SelfAttribute("..school"))
+    reason = "Sering melamun di kelas dan nilai menurun dua bulan terakhir."
+
+
+class CaseFactory(DjangoModelFactory):
+    """An open case; pass student and counselor (a counselor of the student's school)."""
+
+    class Meta:
+        model = Case
+        skip_postgeneration_save = True
+
+    student = factory.SubFactory(StudentFactory)
+    school = factory.SelfAttribute("student.school")
+    counselor = factory.SubFactory(UserFactory, school=factory.SelfAttribute("..school"))
+    created_by = factory.SelfAttribute("counselor")
+    field = BKField.LEARNING
+    category = Case.Category.MOTIVATION
+    source = Case.Source.SELF
+    status = Case.Status.IN_PROGRESS
+    summary = "Nilai ulangan turun dan sering tidak mengerjakan tugas."
+    opened_on = date(2026, 9, 1)
+
+    @factory.post_generation
+    def co_handlers(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.co_handlers.set(extracted)
+
+
+class CounselingSessionFactory(DjangoModelFactory):
+    """An individual session led by `counselor`; within `case` it is about the case's student."""
+
+    class Meta:
+        model = CounselingSession
+        skip_postgeneration_save = True
+
+    counselor = factory.SubFactory(UserFactory)
+    school = factory.SelfAttribute("counselor.school")
+    case = None
+    starts_at = factory.LazyFunction(
+        lambda: datetime.datetime(
+            2026, 9, 2, 9, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=7))
+        )
+    )
+    duration_minutes = 45
+    strategy = CounselingSession.Strategy.INDIVIDUAL
+    component = CounselingSession.Component.RESPONSIVE
+    field = BKField.LEARNING
+    summary = "Siswa menceritakan kesulitan membagi waktu belajar."
+
+    @factory.post_generation
+    def students(self, create, extracted, **kwargs):
+        if not create:
+            return
+        if extracted:
+            self.students.set(extracted)
+        elif self.case_id is not None:
+            self.students.set([self.case.student])
+
+
+class PersonalBookFactory(DjangoModelFactory):
+    """A personal book at a given completeness (no sections)."""
+
+    class Meta:
+        model = PersonalBook
+
+    student = factory.SubFactory(StudentFactory)
+    school = factory.SelfAttribute("student.school")
+    completeness = 0
+
+
+class CollaborationFactory(DjangoModelFactory):
+    """A counselor's contact with a parent; pass counselor (and student or case if wanted)."""
+
+    class Meta:
+        model = Collaboration
+
+    counselor = factory.SubFactory(UserFactory)
+    school = factory.SelfAttribute("counselor.school")
+    partner_type = Collaboration.Partner.PARENT
+    partner_name = "Ibu Sri (ibu kandung)"
+    method = Collaboration.Method.PHONE
+    student = None
+    case = None
+    happened_on = date(2026, 9, 3)
+    topic = "Jadwal belajar di rumah"
+    agreement = "Orang tua mendampingi belajar setiap malam pukul 19.00."

@@ -8,11 +8,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from counseling import importing, selectors
-from counseling.access import roster_required, students_visible_to
+from counseling import book, cases, importing, selectors
+from counseling.access import personal_book_access, roster_required, students_visible_to
 from counseling.forms import StudentFilterForm
 from counseling.models import Classroom, Student
-from staff.access import Permission, permission_required
+from staff.access import Permission, can, permission_required
 from staff.models import School
 from staff.selectors import current_academic_year
 from staff.web import paginate, query_without_page
@@ -96,7 +96,13 @@ def class_list(request: HttpRequest) -> HttpResponse:
     classrooms = (
         selectors.classrooms_of_year(request.user, year) if year else Classroom.objects.none()
     )
-    return render(request, "counseling/class_list.html", {"year": year, "classrooms": classrooms})
+    context = {
+        "year": year,
+        "classrooms": classrooms,
+        # The new school year's promotion is for the administrative staff.
+        "may_promote": can(request.user, Permission.MANAGE_ROSTER),
+    }
+    return render(request, "counseling/class_list.html", context)
 
 
 @roster_required
@@ -121,8 +127,20 @@ def student_list(request: HttpRequest) -> HttpResponse:
 def student_detail(request: HttpRequest, pk: int) -> HttpResponse:
     student = get_object_or_404(
         students_visible_to(request.user).select_related(
-            "classroom__academic_year", "classroom__homeroom_teacher", "classroom__counselor"
+            "classroom__academic_year",
+            "classroom__homeroom_teacher",
+            "classroom__counselor",
+            "personal_book",
         ),
         pk=pk,
     )
-    return render(request, "counseling/student_detail.html", {"student": student})
+    book_card = book.book_card(student, personal_book_access(request.user, student))
+    return render(
+        request,
+        "counseling/student_detail.html",
+        {
+            "student": student,
+            "book_card": book_card,
+            **cases.student_timeline_context(request.user, student),
+        },
+    )

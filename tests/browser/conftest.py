@@ -4,6 +4,7 @@ import os
 import shutil
 
 import pytest
+from django.db import connections
 
 from tests.system import skip_or_fail
 
@@ -38,10 +39,16 @@ def chromium():
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     from playwright.sync_api import sync_playwright
 
+    # Once Playwright's event loop runs, Django keeps its connections in another context; one
+    # opened before would stay open, unreachable, and PostgreSQL would refuse to drop the test
+    # database at the end of the run.
+    connections.close_all()
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=path, args=LAUNCH_ARGS)
         yield browser
         browser.close()
+        # Likewise the ones opened while it ran, before the loop and its context go away.
+        connections.close_all()
 
 
 @pytest.fixture

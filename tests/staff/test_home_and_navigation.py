@@ -10,16 +10,30 @@ ACCOUNTS = "/staff/accounts/"
 ACCESS_LOG = "/staff/access-log/"
 STUDENTS = "/counseling/students/"
 CLASSES = "/counseling/classes/"
-ALL_MENUS = {ACCOUNTS, ACCESS_LOG, STUDENTS, CLASSES}
+REFERRALS = "/counseling/referrals/"
+MY_REFERRALS = "/counseling/referrals/mine/"
+CASES = "/counseling/cases/"
+COLLABORATION = "/counseling/collaboration/"
+ALL_MENUS = {
+    ACCOUNTS,
+    ACCESS_LOG,
+    STUDENTS,
+    CLASSES,
+    REFERRALS,
+    MY_REFERRALS,
+    CASES,
+    COLLABORATION,
+}
 
 # The menu entries each role must see, and must not see.
 EXPECTED_MENUS = {
-    "principal": {ACCESS_LOG},
-    "vice_principal": set(),
-    "counselor": {STUDENTS, CLASSES},
+    "principal": {ACCESS_LOG, REFERRALS, CASES, COLLABORATION},
+    # Follows the school's referrals (and may refer a student from there).
+    "vice_principal": {REFERRALS, CASES, COLLABORATION},
+    "counselor": {STUDENTS, CLASSES, REFERRALS, CASES, COLLABORATION},
     # Not a roster user, but sees the own class through the same pages.
-    "homeroom_teacher": {STUDENTS, CLASSES},
-    "subject_teacher": set(),
+    "homeroom_teacher": {STUDENTS, CLASSES, MY_REFERRALS},
+    "subject_teacher": {MY_REFERRALS},
     "admin_staff": {ACCOUNTS, STUDENTS, CLASSES},
 }
 

@@ -3,8 +3,12 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from counseling.demo import seed_classes_and_students
-from counseling.models import Classroom, Student
+from counseling.demo import (
+    seed_classes_and_students,
+    seed_counseling_records,
+    seed_personal_books,
+)
+from counseling.models import Case, Classroom, CounselingSession, Student
 from staff.demo import (
     ACCOUNTS,
     DEMO_PASSWORD,
@@ -49,6 +53,24 @@ class Command(BaseCommand):
             first_index=10_000,
             seed=2027,
         )
+        seed_personal_books(school=first, seed=2026)
+        # Cases, sessions, collaboration and referrals; skipped where cases exist already.
+        seed_counseling_records(
+            school=first,
+            counselors=[users["gurubk1"], users["gurubk2"], users["gurubk3"]],
+            subject_teacher=users["gurumapel1"],
+            homeroom_teacher=users["walikelas7a"],
+            cases_total=150,
+            sessions_total=600,
+            seed=2026,
+        )
+        seed_counseling_records(
+            school=second,
+            counselors=[users["gurubk4"]],
+            cases_total=6,
+            sessions_total=12,
+            seed=2027,
+        )
 
         for school in (first, second):
             semester = Semester.objects.select_related("academic_year").get(
@@ -58,6 +80,8 @@ class Command(BaseCommand):
                 f"{school.name}: {Classroom.objects.filter(school=school).count()} classes, "
                 f"{Student.objects.filter(school=school).count()} students, "
                 f"{User.objects.filter(school=school).count()} staff accounts, "
+                f"{Case.objects.filter(school=school).count()} cases, "
+                f"{CounselingSession.objects.filter(school=school).count()} sessions, "
                 f"current semester {semester}."
             )
         self.stdout.write("")

@@ -1,0 +1,578 @@
+"""Cases, counseling sessions and collaboration: the services that write them and the
+selectors that read them.
+
+Writes go through the functions named ``<entity>_<action>``; each runs in one transaction and
+holds the rules (who is a counselor of the school, which status may follow which, the
+optimistic version checks). Reads start from what counseling.access lets the user see.
+"""
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from counseling.access import (
+    cases_visible_to,
+    collaborations_visible_to,
+    is_case_handler,
+    sessions_visible_to,
+)
+from counseling.models import (
+    Case,
+    Classroom,
+    Collaboration,
+    CounselingSession,
+    InboundReferral,
+    Student,
+)
+from staff.access import Permission, can
+from staff.models import Role, School, User
+
+
+class StaleEdit(Exception):
+    """Somebody else saved the record after the form was opened; nothing was written."""
+
+    def __init__(self, current):
+        super().__init__("stale edit")
+        self.current = current
+
+
+def counselors_of(school: School | int) -> QuerySet[User]:
+    """Active users holding the counselor role at the school, by name."""
+    school_id = school if isinstance(school, int) else school.pk
+    return (
+        User.objects.filter(
+            school_id=school_id, is_active=True, role_assignments__role=Role.COUNSELOR
+        )
+        .distinct()
+        .order_by("full_name", "username")
+    )
+
+
+def _check_counselors(school_id: int, counselor: User, co_handlers: Iterable[User]) -> list[User]:
+    co_handlers = [user for user in co_handlers if user.pk != counselor.pk]
+    allowed = set(
+        counselors_of(school_id)
+        .filter(pk__in=[counselor.pk, *(user.pk for user in co_handlers)])
+        .values_list("pk", flat=True)
+    )
+    if counselor.pk not in allowed:
+        raise ValidationError(
+            {"counselor": _("The responsible BK teacher must be a BK teacher of this school.")}
+        )
+    if any(user.pk not in allowed for user in co_handlers):
+        raise ValidationError(
+            {"co_handlers": _("Every co-handler must be a BK teacher of this school.")}
+        )
+    return co_handlers
+
+
+@transaction.atomic
+def case_open(
+    *,
+    student: Student,
+    counselor: User,
+    field: str,
+    category: str,
+    source: str,
+    summary: str,
+    opened_by: User,
+    co_handlers: Iterable[User] = (),
+    referral: InboundReferral | None = None,
+    opened_on: datetime.date | None = None,
+) -> Case:
+    """Open a new case for the student; the school is the student's.
+
+    The responsible counselor and every co-handler must be counselors of that school (the
+    responsible counselor is dropped from the co-handlers if listed there too).
+    """
+    co_handlers = _check_counselors(student.school_id, counselor, co_handlers)
+    if referral is not None and referral.student_id != student.pk:
+        raise ValidationError(_("The referral is about another student."))
+    case = Case(
+        school_id=student.school_id,
+        student=student,
+        counselor=counselor,
+        field=field,
+        category=category,
+        source=source,
+        summary=summary,
+        referral=referral,
+        opened_on=opened_on or timezone.localdate(),
+        created_by=opened_by,
+    )
+    case.full_clean(exclude=["co_handlers"])
+    case.save()
+    if co_handlers:
+        case.co_handlers.set(co_handlers)
+    return case
+
+
+@transaction.atomic
+def case_update(
+    *,
+    case: Case,
+    version: int,
+    counselor: User,
+    co_handlers: Iterable[User],
+    field: str,
+    category: str,
+    source: str,
+    summary: str,
+) -> Case:
+    """Save an edit made on the form opened at `version`.
+
+    The UPDATE only matches while the case is still at that version; if somebody else saved in
+    between, nothing is written and StaleEdit carries their version.
+    """
+    if case.is_archived:
+        raise ValidationError(_("An archived case can no longer be changed."))
+    co_handlers = _check_counselors(case.school_id, counselor, co_handlers)
+    updated = Case.objects.filter(pk=case.pk, version=version, is_archived=False).update(
+        counselor=counselor,
+        field=field,
+        category=category,
+        source=source,
+        summary=summary,
+        version=F("version") + 1,
+        updated_at=timezone.now(),
+    )
+    if not updated:
+        raise StaleEdit(
+            Case.objects.select_related("counselor").prefetch_related("co_handlers").get(pk=case.pk)
+        )
+    case.co_handlers.set(co_handlers)
+    case.refresh_from_db()
+    return case
+
+
+class TransitionRefused(Exception):
+    """The case may not move to that status from where it is now."""
+
+
+@transaction.atomic
+def case_transition(*, case: Case, status: str, outcome: str | None = None) -> Case:
+    """Move the case to `status` if Case.TRANSITIONS allows it from its current status.
+
+    Closing needs an outcome. Resolving or closing dates the case closed; taking it up again
+    clears that date.
+    """
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if locked.is_archived or not locked.can_move_to(status):
+        raise TransitionRefused(status)
+    if outcome is not None:
+        locked.outcome = outcome.strip()
+    if status == Case.Status.CLOSED and not locked.outcome:
+        raise ValidationError({"outcome": _("Write the outcome before closing the case.")})
+    locked.status = status
+    if status in (Case.Status.RESOLVED, Case.Status.CLOSED):
+        locked.closed_on = timezone.localdate()
+    elif status == Case.Status.IN_PROGRESS:
+        locked.closed_on = None
+    locked.version += 1
+    locked.save(update_fields=["status", "outcome", "closed_on", "version", "updated_at"])
+    return locked
+
+
+@transaction.atomic
+def case_archive(*, case: Case) -> Case:
+    """Put a closed case in the archive; it stays readable and is never deleted."""
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if locked.status != Case.Status.CLOSED:
+        raise ValidationError(_("Only a closed case can be archived."))
+    if not locked.is_archived:
+        locked.is_archived = True
+        locked.version += 1
+        locked.save(update_fields=["is_archived", "version", "updated_at"])
+    return locked
+
+
+# --- Counseling sessions ----------------------------------------------------------------------
+
+# How many students each strategy needs; classical guidance takes a whole class instead.
+GROUP_STRATEGIES = (
+    CounselingSession.Strategy.GROUP_COUNSELING,
+    CounselingSession.Strategy.GROUP_GUIDANCE,
+)
+
+
+def session_participants(
+    *,
+    school_id: int,
+    strategy: str,
+    students: Iterable[Student],
+    classroom: Classroom | None,
+    case: Case | None,
+) -> list[Student]:
+    """The students a session is about, checked against its strategy.
+
+    Individual counseling: exactly one student. Group counseling and group guidance: two or
+    more. Classical guidance: a class, whose active students are all attached (students chosen
+    besides are kept). Any other strategy: at least one student. A session within a case
+    includes the case's student. Raises ValidationError keyed by form field.
+    """
+    chosen = {student.pk: student for student in students}
+    if any(student.school_id != school_id for student in chosen.values()):
+        raise ValidationError({"students": _("Choose students of your own school.")})
+    if strategy == CounselingSession.Strategy.CLASSICAL_GUIDANCE:
+        if classroom is None:
+            raise ValidationError({"classroom": _("Choose the class that took part.")})
+        if classroom.school_id != school_id:
+            raise ValidationError({"classroom": _("Choose a class of your own school.")})
+        for student in classroom.students.filter(status=Student.Status.ACTIVE):
+            chosen.setdefault(student.pk, student)
+        if not chosen:
+            raise ValidationError({"classroom": _("This class has no active students.")})
+    else:
+        if classroom is not None:
+            raise ValidationError(
+                {"classroom": _("Choose a class only for classical guidance; leave it empty.")}
+            )
+        if strategy == CounselingSession.Strategy.INDIVIDUAL and len(chosen) != 1:
+            raise ValidationError(
+                {"students": _("Individual counseling is with exactly one student.")}
+            )
+        if strategy in GROUP_STRATEGIES and len(chosen) < 2:
+            raise ValidationError({"students": _("A group session needs two or more students.")})
+        if not chosen:
+            raise ValidationError({"students": _("Choose at least one student.")})
+    if case is not None and case.student_id not in chosen:
+        raise ValidationError(
+            {
+                "students": _("A session of this case includes its student, %(name)s.")
+                % {"name": case.student.full_name}
+            }
+        )
+    return list(chosen.values())
+
+
+def _check_session_times(
+    starts_at: datetime.datetime, next_appointment: datetime.datetime | None
+) -> None:
+    if next_appointment is not None and next_appointment <= starts_at:
+        raise ValidationError(
+            {"next_appointment": _("The next appointment must come after this session.")}
+        )
+
+
+@transaction.atomic
+def session_log(
+    *,
+    counselor: User,
+    case: Case | None,
+    starts_at: datetime.datetime,
+    duration_minutes: int,
+    strategy: str,
+    component: str,
+    field: str,
+    students: Iterable[Student],
+    classroom: Classroom | None,
+    other_participants: str,
+    summary: str,
+    confidential_notes: str,
+    follow_up_plan: str,
+    next_appointment: datetime.datetime | None,
+) -> CounselingSession:
+    """Record a session led by `counselor`; within a case only its handlers may.
+
+    The first session of a new case takes the case in progress.
+    """
+    school_id = counselor.school_id
+    if not counselors_of(school_id).filter(pk=counselor.pk).exists():
+        raise ValidationError(_("Only a BK teacher of the school can log a session."))
+    if case is not None:
+        if not is_case_handler(counselor, case):
+            raise ValidationError({"case": _("Only the case's BK teachers can log its sessions.")})
+        if case.status == Case.Status.CLOSED or case.is_archived:
+            raise ValidationError({"case": _("This case is closed.")})
+    participants = session_participants(
+        school_id=school_id, strategy=strategy, students=students, classroom=classroom, case=case
+    )
+    _check_session_times(starts_at, next_appointment)
+    session = CounselingSession(
+        school_id=school_id,
+        case=case,
+        counselor=counselor,
+        starts_at=starts_at,
+        duration_minutes=duration_minutes,
+        strategy=strategy,
+        component=component,
+        field=field,
+        classroom=classroom,
+        other_participants=other_participants,
+        summary=summary,
+        confidential_notes=confidential_notes,
+        follow_up_plan=follow_up_plan,
+        next_appointment=next_appointment,
+    )
+    session.full_clean()
+    session.save()
+    session.students.set(participants)
+    if case is not None and case.status == Case.Status.NEW:
+        case_transition(case=case, status=Case.Status.IN_PROGRESS)
+        case.refresh_from_db()
+    return session
+
+
+@transaction.atomic
+def session_update(
+    *,
+    session: CounselingSession,
+    edited_at: datetime.datetime,
+    starts_at: datetime.datetime,
+    duration_minutes: int,
+    strategy: str,
+    component: str,
+    field: str,
+    students: Iterable[Student],
+    classroom: Classroom | None,
+    other_participants: str,
+    summary: str,
+    follow_up_plan: str,
+    next_appointment: datetime.datetime | None,
+    confidential_notes: str | None = None,
+) -> CounselingSession:
+    """Save an edit of a session made on the form that showed the record as of `edited_at`
+    (its updated_at then). If it was saved since, nothing is written: StaleEdit.
+
+    `confidential_notes=None` leaves the notes as they are (for an editor who may not read them).
+    """
+    participants = session_participants(
+        school_id=session.school_id,
+        strategy=strategy,
+        students=students,
+        classroom=classroom,
+        case=session.case,
+    )
+    _check_session_times(starts_at, next_appointment)
+    values = {
+        "starts_at": starts_at,
+        "duration_minutes": duration_minutes,
+        "strategy": strategy,
+        "component": component,
+        "field": field,
+        "classroom": classroom,
+        "other_participants": other_participants,
+        "summary": summary,
+        "follow_up_plan": follow_up_plan,
+        "next_appointment": next_appointment,
+    }
+    if confidential_notes is not None:
+        values["confidential_notes"] = confidential_notes
+    updated = CounselingSession.objects.filter(pk=session.pk, updated_at=edited_at).update(
+        **values, updated_at=timezone.now()
+    )
+    if not updated:
+        raise StaleEdit(
+            CounselingSession.objects.select_related("counselor", "classroom")
+            .prefetch_related("students")
+            .get(pk=session.pk)
+        )
+    session.students.set(participants)
+    session.refresh_from_db()
+    return session
+
+
+# --- Collaboration ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def collaboration_log(
+    *,
+    counselor: User,
+    partner_type: str,
+    partner_name: str,
+    method: str,
+    student: Student | None,
+    case: Case | None,
+    happened_on: datetime.date,
+    topic: str,
+    agreement: str,
+) -> Collaboration:
+    """Record a counselor's work with a teacher, parent or outside party. About a case, it is
+    about the case's student."""
+    school_id = counselor.school_id
+    if not counselors_of(school_id).filter(pk=counselor.pk).exists():
+        raise ValidationError(_("Only a BK teacher of the school can log collaboration."))
+    if happened_on > timezone.localdate():
+        raise ValidationError({"happened_on": _("The date cannot be in the future.")})
+    if student is not None and student.school_id != school_id:
+        raise ValidationError({"student": _("Choose a student of your own school.")})
+    if case is not None:
+        if case.school_id != school_id:
+            raise ValidationError({"case": _("Choose a case of your own school.")})
+        if student is not None and student.pk != case.student_id:
+            raise ValidationError(
+                {"student": _("The case is about another student; choose its student or none.")}
+            )
+        student = case.student
+    collaboration = Collaboration(
+        school_id=school_id,
+        counselor=counselor,
+        partner_type=partner_type,
+        partner_name=partner_name,
+        method=method,
+        student=student,
+        case=case,
+        happened_on=happened_on,
+        topic=topic,
+        agreement=agreement,
+    )
+    collaboration.full_clean()
+    collaboration.save()
+    return collaboration
+
+
+# --- Reads ------------------------------------------------------------------------------------
+
+CASE_STATUS_OPEN = "open"
+CASE_STATUS_ALL = "all"
+
+
+def cases_for_list(
+    user: User,
+    *,
+    status: str = CASE_STATUS_OPEN,
+    field: str = "",
+    category: str = "",
+    counselor: User | None = None,
+    mine: bool = False,
+    archived: bool = False,
+    query: str = "",
+) -> QuerySet[Case]:
+    """The cases the user may see, filtered, each with its student, class, responsible
+    counselor and its number of sessions. Archived cases only when asked for."""
+    cases = cases_visible_to(user)
+    if status == CASE_STATUS_OPEN:
+        cases = cases.filter(status__in=Case.OPEN_STATUSES)
+    elif status != CASE_STATUS_ALL:
+        cases = cases.filter(status=status)
+    if not archived:
+        cases = cases.filter(is_archived=False)
+    if field:
+        cases = cases.filter(field=field)
+    if category:
+        cases = cases.filter(category=category)
+    if counselor is not None:
+        cases = cases.filter(counselor=counselor)
+    if mine:
+        # EXISTS rather than a join, so that the session count below is not multiplied.
+        co_handled = Case.co_handlers.through.objects.filter(
+            case_id=OuterRef("pk"), user_id=user.pk
+        )
+        cases = cases.filter(Q(counselor=user) | Exists(co_handled))
+    if query:
+        cases = cases.filter(student__full_name__icontains=query)
+    return (
+        cases.select_related("student__classroom", "counselor")
+        .annotate(session_count=Count("sessions"))
+        .order_by("-opened_on", "-pk")
+    )
+
+
+def case_for_page(user: User) -> QuerySet[Case]:
+    """Cases the user may see, with what their page shows beside the sessions."""
+    return (
+        cases_visible_to(user)
+        .select_related(
+            "student__classroom__academic_year",
+            "counselor",
+            "created_by",
+            "referral__referred_by",
+        )
+        .prefetch_related("co_handlers")
+    )
+
+
+def case_sessions(case: Case) -> QuerySet[CounselingSession]:
+    return case.sessions.select_related("counselor").order_by("starts_at", "pk")
+
+
+def case_collaborations(case: Case) -> QuerySet[Collaboration]:
+    return case.collaborations.select_related("counselor").order_by("happened_on", "pk")
+
+
+def collaborations_for_list(
+    user: User, *, partner_type: str = "", counselor: User | None = None
+) -> QuerySet[Collaboration]:
+    entries = collaborations_visible_to(user)
+    if partner_type:
+        entries = entries.filter(partner_type=partner_type)
+    if counselor is not None:
+        entries = entries.filter(counselor=counselor)
+    return entries.select_related("counselor", "student__classroom", "case").order_by(
+        "-happened_on", "-pk"
+    )
+
+
+TIMELINE_LIMIT = 50
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    kind: str  # "case", "session" or "collaboration"
+    day: datetime.date
+    moment: datetime.datetime
+    item: Case | CounselingSession | Collaboration
+
+
+def student_timeline(user: User, student: Student, limit: int = TIMELINE_LIMIT):
+    """The student's cases, sessions and collaboration the user may see, newest first, at most
+    `limit` of them; returns (entries, whether older ones were left out).
+
+    Three queries whatever the history's length: the newest `limit + 1` of each kind.
+    """
+    cases = (
+        cases_visible_to(user)
+        .filter(student=student)
+        .select_related("counselor")
+        .order_by("-opened_on", "-pk")[: limit + 1]
+    )
+    sessions = (
+        sessions_visible_to(user)
+        .filter(students=student)
+        .select_related("counselor")
+        .order_by("-starts_at", "-pk")[: limit + 1]
+    )
+    collaborations = (
+        collaborations_visible_to(user)
+        .filter(student=student)
+        .select_related("counselor")
+        .order_by("-happened_on", "-pk")[: limit + 1]
+    )
+    entries = [
+        *(TimelineEntry("case", c.opened_on, _start_of(c.opened_on), c) for c in cases),
+        *(
+            TimelineEntry("session", timezone.localtime(s.starts_at).date(), s.starts_at, s)
+            for s in sessions
+        ),
+        *(
+            TimelineEntry("collaboration", c.happened_on, _start_of(c.happened_on), c)
+            for c in collaborations
+        ),
+    ]
+    entries.sort(key=lambda entry: (entry.day, entry.moment), reverse=True)
+    return entries[:limit], len(entries) > limit
+
+
+def _start_of(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def student_timeline_context(user: User, student: Student) -> dict:
+    """What the student page adds for its timeline: nothing for people who may not see cases
+    (teachers, admin staff), otherwise the entries and whether the user may add to them."""
+    if not can(user, Permission.VIEW_CASES):
+        return {}
+    entries, truncated = student_timeline(user, student)
+    return {
+        "timeline": entries,
+        "timeline_truncated": truncated,
+        "timeline_limit": TIMELINE_LIMIT,
+        "may_handle_cases": can(user, Permission.HANDLE_CASES),
+    }

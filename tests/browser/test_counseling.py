@@ -1,0 +1,148 @@
+"""The BK teacher's and the homeroom teacher's daily work, in Chromium, on the demo school."""
+
+import os
+import re
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from counseling.models import Case, Collaboration, CounselingSession, InboundReferral, Student
+from staff.demo import DEMO_PASSWORD
+
+pytestmark = pytest.mark.browser
+
+NOTE = "Catatan rahasia: ayah kehilangan pekerjaan bulan lalu."
+
+
+@pytest.fixture
+def demo(transactional_db):
+    call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+
+
+def sign_in(page, username: str) -> None:
+    page.goto("/accounts/login/")
+    page.get_by_label("Nama pengguna").fill(username)
+    page.get_by_label("Sandi").fill(DEMO_PASSWORD)
+    page.locator("main").get_by_role("button", name="Masuk").click()
+    page.get_by_test_id("identity").wait_for()
+
+
+def local_input(moment) -> str:
+    """A value for a datetime-local field, in the school's time zone."""
+    return timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M")
+
+
+def log_session(page, *, when, summary: str, note: str) -> None:
+    page.locator("#id_starts_at").fill(local_input(when))
+    page.locator("#id_duration_minutes").fill("45")
+    page.locator("#id_strategy").select_option("individual")
+    page.locator("#id_component").select_option("responsive")
+    page.locator("#id_field").select_option("personal")
+    page.locator("#id_summary").fill(summary)
+    page.locator("#id_confidential_notes").fill(note)
+    page.locator("#id_follow_up_plan").fill("Bertemu lagi minggu depan bersama wali kelas.")
+    page.locator("main form").get_by_role("button", name="Catat sesi").click()
+    page.locator(".alert-success").wait_for()
+
+
+def test_counselor_keeps_a_book_opens_a_case_and_logs_sessions(page, demo):
+    student = Student.objects.filter(classroom__name="VII-C").order_by("full_name").first()
+    sign_in(page, "gurubk1")
+
+    # Find the student by NISN.
+    page.get_by_role("navigation").get_by_role("link", name="Siswa").click()
+    page.locator("#id_q").fill(student.nisn)
+    page.locator("main form").get_by_role("button", name="Cari").click()
+    page.get_by_role("link", name=student.full_name).click()
+    page.get_by_role("heading", name=student.full_name).wait_for()
+
+    # Fill the aspirations section of the personal book.
+    page.get_by_test_id("personal-book-card").get_by_role("link", name="Buka dan isi").click()
+    page.locator("a[href$='/book/aspirations/']").click()
+    page.locator("#id_aspiration").fill("Dokter anak")
+    page.locator("main form").get_by_role("button", name="Simpan").click()
+    page.locator(".alert-success").wait_for()
+    assert "Dokter anak" in page.locator("main").inner_text()
+
+    # Open a case from the student's page.
+    page.goto(f"/counseling/students/{student.pk}/")
+    page.get_by_role("link", name="Buka kasus").click()
+    page.locator("#id_field").select_option("personal")
+    page.locator("#id_category").select_option("family")
+    page.locator("#id_source").select_option("homeroom_teacher")
+    page.locator("#id_summary").fill("Murung sejak awal bulan, nilai turun.")
+    page.locator("main form").get_by_role("button", name="Buka kasus").click()
+    page.wait_for_url(re.compile(r"/counseling/cases/\d+/$"))
+    case_url = page.url
+
+    # Two sessions within the case, each with a confidential note.
+    now = timezone.now()
+    for days_ago, summary in [(3, "Sesi pertama: membangun kepercayaan."), (1, "Sesi kedua.")]:
+        page.goto(case_url)
+        page.get_by_role("link", name="Catat sesi").first.click()
+        log_session(page, when=now - timedelta(days=days_ago), summary=summary, note=NOTE)
+
+    # A phone call with the mother.
+    page.goto(case_url)
+    page.get_by_role("link", name="Catat kolaborasi").first.click()
+    page.locator("#id_partner_type").select_option("parent")
+    page.locator("#id_partner_name").fill("Ibu Siti (ibu kandung)")
+    page.locator("#id_method").select_option("phone")
+    page.locator("#id_happened_on").fill(timezone.localdate().isoformat())
+    page.locator("#id_topic").fill("Kondisi di rumah")
+    page.locator("#id_agreement").fill("Ibu mendampingi belajar setiap malam.")
+    page.locator("main form").get_by_role("button", name="Simpan").click()
+    page.locator(".alert-success").wait_for()
+
+    page.goto(case_url)
+    body = page.locator("main").inner_text()
+    assert body.count(NOTE) == 2  # a handler reads the notes
+    assert "Sedang ditangani" in body  # logging a session took the case up
+    case = Case.objects.get(student=student, summary__startswith="Murung")
+    assert case.sessions.count() == 2
+    assert CounselingSession.objects.filter(case=case, confidential_notes=NOTE).count() == 2
+    assert Collaboration.objects.filter(
+        case=case, partner_type=Collaboration.Partner.PARENT
+    ).exists()
+    assert student.personal_book.sections.get(key="aspirations").data["aspiration"] == (
+        "Dokter anak"
+    )
+
+
+def test_homeroom_teacher_refers_a_student_and_sees_only_the_status(page, demo):
+    sign_in(page, "walikelas7a")
+    page.get_by_role("link", name="Rujuk siswa").first.click()
+    options = page.locator("#id_student option:not([value=''])")
+    student_name = options.first.inner_text().split(" (")[0].strip()
+    page.locator("#id_student").select_option(index=1)
+    page.locator("#id_reason").fill("Tiga minggu ini sering terlambat dan tampak mengantuk.")
+    page.get_by_role("button", name="Kirim ke BK").click()
+    page.locator(".alert-success").wait_for()
+
+    referral = InboundReferral.objects.filter(referred_by__username="walikelas7a").latest(
+        "created_at"
+    )
+    assert referral.student.classroom.name == "VII-A"
+    page.goto("/counseling/referrals/mine/")
+    row = page.get_by_role("row").filter(has_text=referral.student.full_name).first
+    assert "Menunggu" in row.inner_text()
+    assert student_name
+
+    # The notes of a VII-A student's session are out of reach: the pages do not exist for her.
+    session = (
+        CounselingSession.objects.filter(students__classroom__name="VII-A")
+        .exclude(confidential_notes="")
+        .filter(case__isnull=False)
+        .first()
+    )
+    for url in [
+        f"/counseling/sessions/{session.pk}/",
+        f"/counseling/cases/{session.case_id}/",
+        "/counseling/cases/",
+    ]:
+        response = page.goto(url)
+        assert response.status == 404
+        assert "Halaman tidak ditemukan" in page.locator("main").inner_text()
+        assert session.confidential_notes not in page.content()

@@ -1,0 +1,477 @@
+"""Counseling sessions: logging them with the participants each strategy needs, reading them
+(the confidential notes only for those who may, always logged) and editing them."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from counseling.models import Case, CounselingSession, Student
+from staff.models import AccessLogEntry
+from tests.counseling.cases_setup import (
+    CASE_READERS,
+    NO_CASE_ROLES,
+    NOTES,
+    OTHER_SCHOOL,
+    at,
+    session_post,
+)
+from tests.factories import CaseFactory, ClassroomFactory, CounselingSessionFactory, StudentFactory
+
+SESSION_CREATE = reverse("counseling:session_create")
+Strategy = CounselingSession.Strategy
+
+
+def _detail(session) -> str:
+    return reverse("counseling:session_detail", args=[session.pk])
+
+
+def _edit(session) -> str:
+    return reverse("counseling:session_edit", args=[session.pk])
+
+
+def _notes_reads(user=None) -> list[str]:
+    entries = AccessLogEntry.objects.filter(action=AccessLogEntry.Action.VIEW_SESSION_NOTES)
+    if user is not None:
+        entries = entries.filter(user=user)
+    return list(entries.values_list("object_id", flat=True))
+
+
+def _edit_form(session, **overrides) -> dict:
+    data = session_post(
+        starts_at=timezone.localtime(session.starts_at).strftime("%Y-%m-%dT%H:%M"),
+        duration_minutes=session.duration_minutes,
+        strategy=session.strategy,
+        component=session.component,
+        field=session.field,
+        classroom=session.classroom_id or "",
+        students=[s.pk for s in session.students.all()],
+        summary=session.summary,
+        confidential_notes=session.confidential_notes,
+        edited_at=session.updated_at.isoformat(),
+    )
+    data.update(overrides)
+    return data
+
+
+# Logging a session
+
+
+def test_counselor_logs_a_standalone_session_with_every_field(client_for, counselor, student):
+    response = client_for(counselor).post(
+        SESSION_CREATE,
+        session_post(
+            students=[student.pk],
+            duration_minutes="30",
+            other_participants="Wali kelas",
+            confidential_notes=NOTES,
+            follow_up_plan="Bertemu lagi minggu depan.",
+            next_appointment="2026-10-12T09:00",
+        ),
+    )
+    session = CounselingSession.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == _detail(session)
+    assert (session.school, session.counselor, session.case) == (student.school, counselor, None)
+    assert timezone.localtime(session.starts_at).replace(tzinfo=None) == datetime.datetime(
+        2026, 10, 5, 9, 0
+    )
+    assert (session.duration_minutes, session.other_participants) == (30, "Wali kelas")
+    assert (session.confidential_notes, session.follow_up_plan) == (
+        NOTES,
+        "Bertemu lagi minggu depan.",
+    )
+    assert timezone.localtime(session.next_appointment).day == 12
+    assert list(session.students.all()) == [student]
+
+
+@pytest.mark.parametrize(
+    ("strategy", "students", "with_class", "accepted"),
+    [
+        (Strategy.INDIVIDUAL, 1, False, True),
+        (Strategy.INDIVIDUAL, 0, False, False),
+        (Strategy.INDIVIDUAL, 2, False, False),
+        (Strategy.GROUP_COUNSELING, 2, False, True),
+        (Strategy.GROUP_COUNSELING, 1, False, False),
+        (Strategy.GROUP_GUIDANCE, 3, False, True),
+        (Strategy.GROUP_GUIDANCE, 1, False, False),
+        (Strategy.CLASSICAL_GUIDANCE, 0, True, True),
+        (Strategy.CLASSICAL_GUIDANCE, 1, True, True),
+        (Strategy.CLASSICAL_GUIDANCE, 2, False, False),
+        (Strategy.CONSULTATION, 1, False, True),
+        (Strategy.CONSULTATION, 0, False, False),
+        (Strategy.HOME_VISIT, 1, False, True),
+        (Strategy.CASE_CONFERENCE, 2, False, True),
+        (Strategy.REFERRAL, 0, False, False),
+        # A class belongs to classical guidance only.
+        (Strategy.INDIVIDUAL, 1, True, False),
+        (Strategy.GROUP_COUNSELING, 2, True, False),
+    ],
+)
+def test_participants_follow_the_strategy(
+    client_for, counselor, school, classroom, strategy, students, with_class, accepted
+):
+    pupils = [StudentFactory(school=school, classroom=classroom) for _ in range(3)]
+    response = client_for(counselor).post(
+        SESSION_CREATE,
+        session_post(
+            strategy=strategy,
+            students=[p.pk for p in pupils[:students]],
+            classroom=classroom.pk if with_class else "",
+        ),
+    )
+    assert CounselingSession.objects.exists() == accepted
+    if accepted:
+        assert response.status_code == 302
+    else:
+        assert response.status_code == 200
+        assert response.context["form"].errors
+
+
+def test_classical_guidance_attaches_every_active_student_of_the_class(
+    client_for, counselor, school, classroom, student, classmate
+):
+    StudentFactory(school=school, classroom=classroom, status=Student.Status.MOVED)
+    other_class = ClassroomFactory(school=school, academic_year=classroom.academic_year)
+    elsewhere = StudentFactory(school=school, classroom=other_class)
+    response = client_for(counselor).post(
+        SESSION_CREATE,
+        session_post(
+            strategy=Strategy.CLASSICAL_GUIDANCE,
+            component=CounselingSession.Component.BASIC,
+            classroom=classroom.pk,
+            students=[elsewhere.pk],
+            summary="Bimbingan klasikal: cara belajar efektif.",
+        ),
+    )
+    assert response.status_code == 302
+    session = CounselingSession.objects.get()
+    assert session.classroom == classroom
+    assert set(session.students.all()) == {student, classmate, elsewhere}
+
+
+def test_classical_guidance_of_an_empty_class_is_refused(client_for, counselor, school):
+    from staff.models import AcademicYear
+
+    empty = ClassroomFactory(
+        school=school, academic_year=AcademicYear.objects.get(school=school, is_current=True)
+    )
+    response = client_for(counselor).post(
+        SESSION_CREATE, session_post(strategy=Strategy.CLASSICAL_GUIDANCE, classroom=empty.pk)
+    )
+    assert response.status_code == 200
+    assert "classroom" in response.context["form"].errors
+    assert not CounselingSession.objects.exists()
+
+
+def test_students_of_another_school_cannot_be_chosen(
+    client_for, counselor, foreign_student, student
+):
+    response = client_for(counselor).post(
+        SESSION_CREATE,
+        session_post(strategy=Strategy.GROUP_COUNSELING, students=[student.pk, foreign_student.pk]),
+    )
+    assert response.status_code == 200
+    assert "students" in response.context["form"].errors
+    assert not CounselingSession.objects.exists()
+
+
+def test_the_student_choice_lists_active_students_of_the_school_by_class(
+    client_for, counselor, school, student, classmate, foreign_student
+):
+    from staff.models import AcademicYear
+
+    year = AcademicYear.objects.get(school=school, is_current=True)
+    older = ClassroomFactory(school=school, academic_year=year, grade=9, name="IX-C")
+    senior = StudentFactory(school=school, classroom=older, full_name="Aan Kakak Kelas")
+    StudentFactory(school=school, classroom=student.classroom, status=Student.Status.GRADUATED)
+    form = client_for(counselor).get(SESSION_CREATE).context["form"]
+    assert list(form.fields["students"].queryset) == [student, classmate, senior]
+    labels = [label for _, label in form.fields["students"].choices]
+    assert labels[0] == "VII-A · Ayu Lestari"
+
+
+def test_a_students_page_preselects_the_student(client_for, counselor, student):
+    form = client_for(counselor).get(SESSION_CREATE, {"student": student.pk}).context["form"]
+    assert form.initial["students"] == [student.pk]
+
+
+def test_next_appointment_must_come_after_the_session(client_for, counselor, student):
+    response = client_for(counselor).post(
+        SESSION_CREATE,
+        session_post(students=[student.pk], next_appointment="2026-10-05T08:00"),
+    )
+    assert response.status_code == 200
+    assert "next_appointment" in response.context["form"].errors
+    assert not CounselingSession.objects.exists()
+
+
+def test_a_session_in_the_future_cannot_be_logged(client_for, counselor, student):
+    tomorrow = timezone.localtime() + datetime.timedelta(days=1)
+    response = client_for(counselor).post(
+        SESSION_CREATE,
+        session_post(students=[student.pk], starts_at=tomorrow.strftime("%Y-%m-%dT%H:%M")),
+    )
+    assert response.status_code == 200
+    assert "starts_at" in response.context["form"].errors
+
+
+@pytest.mark.parametrize("minutes", ["0", "601", "-5", "satu jam"])
+def test_a_duration_out_of_range_is_refused(client_for, counselor, student, minutes):
+    response = client_for(counselor).post(
+        SESSION_CREATE, session_post(students=[student.pk], duration_minutes=minutes)
+    )
+    assert response.status_code == 200
+    assert "duration_minutes" in response.context["form"].errors
+
+
+@pytest.mark.parametrize("person", ["principal", "vice_principal", *NO_CASE_ROLES])
+def test_only_counselors_log_sessions(request, client_for, person, student):
+    client = client_for(request.getfixturevalue(person))
+    assert client.get(SESSION_CREATE).status_code == 404
+    response = client.post(SESSION_CREATE, session_post(students=[student.pk]))
+    assert response.status_code == 404
+    assert not CounselingSession.objects.exists()
+
+
+# Sessions within a case
+
+
+def test_first_session_takes_a_new_case_in_progress(client_for, co_handler, case, student):
+    client = client_for(co_handler)
+    form = client.get(SESSION_CREATE, {"case": case.pk}).context["form"]
+    assert form.initial["case"] == case
+    assert form.initial["students"] == [student.pk]
+    response = client.post(
+        f"{SESSION_CREATE}?case={case.pk}",
+        session_post(case=case.pk, students=[student.pk], confidential_notes=NOTES),
+    )
+    assert response.status_code == 302
+    session = CounselingSession.objects.get()
+    assert (session.case, session.counselor) == (case, co_handler)
+    case.refresh_from_db()
+    assert case.status == Case.Status.IN_PROGRESS
+
+
+@pytest.mark.parametrize(
+    "status", [Case.Status.IN_PROGRESS, Case.Status.RESOLVED, Case.Status.REFERRED_OUT]
+)
+def test_a_session_leaves_a_case_past_new_where_it_is(client_for, counselor, student, status):
+    case = CaseFactory(student=student, counselor=counselor, status=status)
+    response = client_for(counselor).post(
+        SESSION_CREATE, session_post(case=case.pk, students=[student.pk])
+    )
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.status == status
+
+
+def test_a_case_session_includes_the_cases_student(client_for, counselor, case, classmate):
+    response = client_for(counselor).post(
+        SESSION_CREATE, session_post(case=case.pk, students=[classmate.pk])
+    )
+    assert response.status_code == 200
+    assert "students" in response.context["form"].errors
+    assert not CounselingSession.objects.exists()
+
+
+def test_closed_case_takes_no_more_sessions(client_for, counselor, student):
+    case = CaseFactory(student=student, counselor=counselor, status="closed", outcome="x")
+    client = client_for(counselor)
+    response = client.get(SESSION_CREATE, {"case": case.pk})
+    assert response.status_code == 302
+    response = client.post(SESSION_CREATE, session_post(case=case.pk, students=[student.pk]))
+    assert response.status_code == 200
+    assert "case" in response.context["form"].errors
+    assert not CounselingSession.objects.exists()
+
+
+@pytest.mark.parametrize("person", ["other_counselor", "foreign_counselor"])
+def test_only_the_cases_handlers_log_its_sessions(request, client_for, person, case, student):
+    client = client_for(request.getfixturevalue(person))
+    assert client.get(SESSION_CREATE, {"case": case.pk}).status_code == 404
+    response = client.post(SESSION_CREATE, session_post(case=case.pk, students=[student.pk]))
+    if person == "other_counselor":
+        assert response.status_code == 200
+        assert "case" in response.context["form"].errors
+    else:
+        assert response.status_code == 200
+        assert response.context["form"].errors
+    assert not CounselingSession.objects.exists()
+    case.refresh_from_db()
+    assert case.status == Case.Status.NEW
+
+
+def test_a_bad_case_parameter_is_a_missing_page(client_for, counselor):
+    assert client_for(counselor).get(SESSION_CREATE, {"case": "abc"}).status_code == 404
+    assert client_for(counselor).get(SESSION_CREATE, {"student": "1 OR 1"}).status_code == 404
+
+
+# Reading a session
+
+
+@pytest.mark.parametrize("person", ["counselor", "co_handler"])
+def test_handlers_read_a_case_sessions_notes_and_it_is_logged(
+    request, client_for, person, case_session
+):
+    user = request.getfixturevalue(person)
+    response = client_for(user).get(_detail(case_session))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert NOTES in html
+    assert "Ayu Lestari" in html
+    assert _notes_reads(user) == [str(case_session.pk)]
+
+
+@pytest.mark.parametrize("person", CASE_READERS)
+def test_readers_see_date_strategy_and_summary_only(request, client_for, person, case_session):
+    case_session.follow_up_plan = "Rencana tindak lanjut rahasia"
+    case_session.other_participants = "Ibu kandung"
+    case_session.save()
+    user = request.getfixturevalue(person)
+    response = client_for(user).get(_detail(case_session))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Ayu bercerita tentang suasana rumah." in html
+    assert "5 Oktober 2026" in html
+    for hidden in [NOTES, "Rahasia", "Rencana tindak lanjut rahasia", "Ibu kandung"]:
+        assert hidden not in html
+    assert _edit(case_session) not in html
+    assert _notes_reads() == []
+
+
+def test_a_standalone_sessions_notes_are_for_who_led_it(
+    client_for, counselor, other_counselor, student
+):
+    session = CounselingSessionFactory(
+        counselor=counselor, students=[student], confidential_notes=NOTES
+    )
+    assert NOTES in client_for(counselor).get(_detail(session)).content.decode()
+    assert NOTES not in client_for(other_counselor).get(_detail(session)).content.decode()
+    assert _notes_reads(counselor) == [str(session.pk)]
+    assert _notes_reads(other_counselor) == []
+
+
+def test_a_session_without_notes_writes_no_log(client_for, counselor, student):
+    session = CounselingSessionFactory(counselor=counselor, students=[student])
+    assert client_for(counselor).get(_detail(session)).status_code == 200
+    assert _notes_reads() == []
+
+
+@pytest.mark.parametrize("person", NO_CASE_ROLES + OTHER_SCHOOL)
+def test_teachers_staff_and_other_schools_get_404_on_sessions(
+    request, client_for, person, case_session
+):
+    client = client_for(request.getfixturevalue(person))
+    assert client.get(_detail(case_session)).status_code == 404
+    assert client.get(_edit(case_session)).status_code == 404
+    assert client.post(_edit(case_session), _edit_form(case_session)).status_code == 404
+    assert _notes_reads() == []
+
+
+# Editing a session
+
+
+@pytest.mark.parametrize("person", ["counselor", "co_handler"])
+def test_leader_and_case_handlers_edit_a_session(request, client_for, person, case_session):
+    user = request.getfixturevalue(person)
+    client = client_for(user)
+    response = client.get(_edit(case_session))
+    assert response.status_code == 200
+    # The form shows the notes: a read, logged.
+    assert NOTES in response.content.decode()
+    assert _notes_reads(user) == [str(case_session.pk)]
+    response = client.post(
+        _edit(case_session),
+        _edit_form(case_session, summary="Ringkasan diperbaiki.", confidential_notes="Baru"),
+    )
+    assert response.status_code == 302
+    case_session.refresh_from_db()
+    assert (case_session.summary, case_session.confidential_notes) == (
+        "Ringkasan diperbaiki.",
+        "Baru",
+    )
+
+
+@pytest.mark.parametrize("person", CASE_READERS)
+def test_readers_cannot_edit_a_session(request, client_for, person, case_session):
+    client = client_for(request.getfixturevalue(person))
+    assert client.get(_edit(case_session)).status_code == 404
+    response = client.post(_edit(case_session), _edit_form(case_session, summary="Diubah"))
+    assert response.status_code == 404
+    case_session.refresh_from_db()
+    assert case_session.summary != "Diubah"
+
+
+def test_a_leader_no_longer_handling_the_case_edits_without_seeing_the_notes(
+    client_for, counselor, co_handler, case
+):
+    session = CounselingSessionFactory(
+        counselor=co_handler, case=case, starts_at=at(6), confidential_notes=NOTES
+    )
+    case.co_handlers.clear()
+    client = client_for(co_handler)
+    response = client.get(_edit(session))
+    assert response.status_code == 200
+    assert NOTES not in response.content.decode()
+    assert "confidential_notes" not in response.context["form"].fields
+    data = _edit_form(session, summary="Diperbaiki", confidential_notes="Ditimpa")
+    assert client.post(_edit(session), data).status_code == 302
+    session.refresh_from_db()
+    assert (session.summary, session.confidential_notes) == ("Diperbaiki", NOTES)
+    assert _notes_reads(co_handler) == []
+
+
+def test_second_of_two_concurrent_session_edits_is_refused_and_shows_the_first(
+    client_for, counselor, co_handler, case_session
+):
+    first, second = client_for(counselor), client_for(co_handler)
+    assert first.get(_edit(case_session)).status_code == 200
+    assert second.get(_edit(case_session)).status_code == 200
+    first_form = _edit_form(case_session, summary="Versi pertama.")
+    second_form = _edit_form(case_session, summary="Versi kedua.")
+
+    assert first.post(_edit(case_session), first_form).status_code == 302
+    response = second.post(_edit(case_session), second_form)
+
+    assert response.status_code == 200
+    case_session.refresh_from_db()
+    assert case_session.summary == "Versi pertama."
+    html = response.content.decode()
+    assert 'data-testid="edit-conflict"' in html
+    assert "Versi pertama." in html
+    assert "Versi kedua." in html
+    assert response.context["form"]["edited_at"].value() == case_session.updated_at.isoformat()
+
+    again = {**second_form, "edited_at": case_session.updated_at.isoformat()}
+    assert second.post(_edit(case_session), again).status_code == 302
+    case_session.refresh_from_db()
+    assert case_session.summary == "Versi kedua."
+
+
+def test_a_damaged_edit_stamp_saves_nothing(client_for, counselor, case_session):
+    response = client_for(counselor).post(
+        _edit(case_session), _edit_form(case_session, summary="X", edited_at="kemarin")
+    )
+    assert response.status_code == 200
+    assert "edited_at" in response.context["form"].errors
+    case_session.refresh_from_db()
+    assert case_session.summary != "X"
+
+
+def test_editing_a_classical_session_keeps_the_whole_class(
+    client_for, counselor, school, classroom, student, classmate
+):
+    session = CounselingSessionFactory(
+        counselor=counselor,
+        strategy=Strategy.CLASSICAL_GUIDANCE,
+        classroom=classroom,
+        students=[student, classmate],
+    )
+    newcomer = StudentFactory(school=school, classroom=classroom)
+    response = client_for(counselor).post(
+        _edit(session), _edit_form(session, students=[], summary="Diperbarui")
+    )
+    assert response.status_code == 302
+    assert set(session.students.all()) == {student, classmate, newcomer}
