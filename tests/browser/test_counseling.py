@@ -68,12 +68,12 @@ def test_counselor_keeps_a_book_opens_a_case_and_logs_sessions(page, demo):
 
     # Open a case from the student's page.
     page.goto(f"/counseling/students/{student.pk}/")
-    page.get_by_role("link", name="Buka kasus").click()
+    page.get_by_role("link", name="Buka kasus", exact=True).click()
     page.locator("#id_field").select_option("personal")
     page.locator("#id_category").select_option("family")
     page.locator("#id_source").select_option("homeroom_teacher")
     page.locator("#id_summary").fill("Murung sejak awal bulan, nilai turun.")
-    page.locator("main form").get_by_role("button", name="Buka kasus").click()
+    page.locator("main form").get_by_role("button", name="Buka kasus", exact=True).click()
     page.wait_for_url(re.compile(r"/counseling/cases/\d+/$"))
     case_url = page.url
 
@@ -81,7 +81,7 @@ def test_counselor_keeps_a_book_opens_a_case_and_logs_sessions(page, demo):
     now = timezone.now()
     for days_ago, summary in [(3, "Sesi pertama: membangun kepercayaan."), (1, "Sesi kedua.")]:
         page.goto(case_url)
-        page.get_by_role("link", name="Catat sesi").first.click()
+        page.get_by_role("link", name="Catat sesi", exact=True).first.click()
         log_session(page, when=now - timedelta(days=days_ago), summary=summary, note=NOTE)
 
     # A phone call with the mother.
