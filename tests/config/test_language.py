@@ -88,3 +88,11 @@ def test_catalogue_holds_every_string_of_the_code(tmp_path):
     fresh = polib.pofile(str(tmp_path / "locale" / "id" / "LC_MESSAGES" / "django.po"))
     missing = [e.msgid for e in fresh.untranslated_entries() + fresh.fuzzy_entries()]
     assert missing == []
+
+
+def test_ids_in_templates_are_never_grouped():
+    """A pk rendered into a link or a form value must stay a number: "?case=4355", not "4.355"."""
+    from django.template import Context, Template
+
+    with translation.override("id"):
+        assert Template("{{ pk }}").render(Context({"pk": 4355})) == "4355"

@@ -248,7 +248,7 @@ def test_homeroom_teacher_without_a_class_is_told_there_is_nobody_to_refer(
     response = client_for(homeroom_teacher).get(REFERRAL_CREATE)
     assert response.status_code == 200
     assert list(response.context["form"].fields["student"].queryset) == []
-    assert "There is no student you can refer" in response.content.decode()
+    assert "Tidak ada siswa yang dapat Anda rujuk" in response.content.decode()
 
 
 @pytest.mark.parametrize(
@@ -532,7 +532,7 @@ def test_a_decided_referral_cannot_be_decided_again(
     )
 
     for response in (again, decline):
-        assert "decided on this referral already" in response.content.decode()
+        assert "sudah memutuskan rujukan ini" in response.content.decode()
         assert response.context["may_decide"] is False
     assert Case.objects.count() == 1
     referral.refresh_from_db()
@@ -602,7 +602,7 @@ def test_a_case_opened_from_the_referral_at_the_same_moment_gives_a_message_not_
         follow=True,
     )
     assert response.status_code == 200
-    assert "decided on this referral already" in response.content.decode()
+    assert "sudah memutuskan rujukan ini" in response.content.decode()
     referral.refresh_from_db()
     assert referral.status == InboundReferral.Status.SUBMITTED
     assert not Case.objects.exists()
@@ -708,7 +708,7 @@ def test_a_new_case_keeps_its_status_when_referred_out(client_for, counselor, ca
     assert OutboundReferral.objects.count() == 1
     case.refresh_from_db()
     assert case.status == Case.Status.NEW
-    assert "stays" in response.content.decode()
+    assert "Status kasus tetap" in response.content.decode()
 
 
 def test_a_closed_case_is_not_referred_out(client_for, counselor, case):
