@@ -4,10 +4,10 @@ from django.urls import include, path
 
 from config.views import healthz
 from staff import views as staff_views
-from supervision import views as supervision_views
+from supervision.views import home as supervision_home
 
 urlpatterns = [
-    path("", supervision_views.home, name="home"),
+    path("", supervision_home.home, name="home"),
     path("healthz", healthz, name="healthz"),
     path(
         "accounts/login/",
@@ -19,5 +19,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("staff/", include("staff.urls")),
     path("counseling/", include("counseling.urls")),
+    path("supervision/", include("supervision.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,4 +1,4 @@
-"""Pages that gather the records of several apps: the role homes (and, later, the dashboards)."""
+"""Everyone's start page: the role homes, gathering the records of several apps."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
