@@ -231,6 +231,12 @@ try:
     vars().update(env.email_url("DJANGO_EMAIL_URL", default="consolemail://"))
 except (ImproperlyConfigured, ValueError, KeyError) as exc:
     raise ImproperlyConfigured(f"DJANGO_EMAIL_URL is not an e-mail URL: {exc}") from None
+# Where people reach the application: links in e-mails (meeting invitations) start with it.
+SITE_URL = env.str("DJANGO_SITE_URL", default="http://127.0.0.1:8000")
+if not SITE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(
+        f"DJANGO_SITE_URL must start with http:// or https://; got {SITE_URL!r}."
+    )
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="Ruang BK <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

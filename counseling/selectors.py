@@ -199,3 +199,61 @@ def counselor_home(user: User, *, now: datetime.datetime | None = None) -> Couns
         low_book_count=totals["low_books"],
         lowest_books=lowest_books,
     )
+
+
+# --- When counselors are taken by counseling (for scheduling meetings) ------------------------
+
+# The longest session the session form accepts: a session that began this long before a window
+# may still reach into it.
+LONGEST_SESSION = datetime.timedelta(minutes=600)
+
+
+@dataclass(frozen=True)
+class BusyTime:
+    """A stretch of time a person is taken, and nothing about what takes them."""
+
+    person_id: int
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime
+
+
+def counseling_busy_times(
+    *,
+    school_id: int,
+    person_ids: list[int],
+    windows: list[tuple[datetime.datetime, datetime.datetime]],
+) -> list[BusyTime]:
+    """When the given people are taken by counseling and overlap one of the windows.
+
+    Their sessions last from `starts_at` for `duration_minutes`. The next appointments they set
+    are taken to last as long as the session that set them; an appointment of a closed case is
+    no longer kept. Two queries, on the (counselor, starts_at) and (counselor, next_appointment)
+    indexes; the exact overlap (touching is not overlapping) is decided here.
+    """
+    if not person_ids or not windows:
+        return []
+    sessions = CounselingSession.objects.filter(school_id=school_id, counselor_id__in=person_ids)
+    reach = Q()
+    reach_appointment = Q()
+    for start, end in windows:
+        reach |= Q(starts_at__gte=start - LONGEST_SESSION, starts_at__lt=end)
+        reach_appointment |= Q(
+            next_appointment__gte=start - LONGEST_SESSION, next_appointment__lt=end
+        )
+    busy = [
+        BusyTime(person, begins, begins + datetime.timedelta(minutes=minutes))
+        for person, begins, minutes in sessions.filter(reach).values_list(
+            "counselor_id", "starts_at", "duration_minutes"
+        )
+    ]
+    busy += [
+        BusyTime(person, begins, begins + datetime.timedelta(minutes=minutes))
+        for person, begins, minutes in sessions.filter(reach_appointment)
+        .exclude(case__status=Case.Status.CLOSED)
+        .values_list("counselor_id", "next_appointment", "duration_minutes")
+    ]
+    return [
+        entry
+        for entry in busy
+        if any(entry.starts_at < end and start < entry.ends_at for start, end in windows)
+    ]

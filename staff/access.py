@@ -26,6 +26,15 @@ class Permission:
     DECIDE_REFERRALS = "decide_referrals"
     VIEW_CASES = "view_cases"
     HANDLE_CASES = "handle_cases"
+    USE_CALENDAR = "use_calendar"
+    SCHEDULE_MEETINGS = "schedule_meetings"
+    EVALUATE_COUNSELORS = "evaluate_counselors"
+    VIEW_VISITS = "view_visits"
+    SUPERVISE_COUNSELORS = "supervise_counselors"
+    VIEW_FACILITIES = "view_facilities"
+    RECORD_FACILITIES = "record_facilities"
+    REQUEST_FACILITIES = "request_facilities"
+    DECIDE_FACILITY_REQUESTS = "decide_facility_requests"
 
 
 PERMISSIONS: dict[str, frozenset[str]] = {
@@ -48,6 +57,30 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # The school's referrals to BK: counselors triage them, school leaders follow them.
     Permission.VIEW_REFERRALS: frozenset({Role.COUNSELOR, Role.PRINCIPAL, Role.VICE_PRINCIPAL}),
     Permission.DECIDE_REFERRALS: frozenset({Role.COUNSELOR}),
+    # The own meetings, action items and calendar feed: everyone who works at a school may be
+    # invited to a meeting (which meetings each sees, supervision.access decides).
+    Permission.USE_CALENDAR: frozenset(
+        {
+            Role.PRINCIPAL,
+            Role.VICE_PRINCIPAL,
+            Role.COUNSELOR,
+            Role.HOMEROOM_TEACHER,
+            Role.SUBJECT_TEACHER,
+            Role.ADMIN_STAFF,
+        }
+    ),
+    # Scheduling meetings and keeping their minutes and action items.
+    Permission.SCHEDULE_MEETINGS: frozenset({Role.PRINCIPAL, Role.VICE_PRINCIPAL}),
+    # Writing the performance evaluations of a limited meeting (the counselor reads own).
+    Permission.EVALUATE_COUNSELORS: frozenset({Role.PRINCIPAL}),
+    # Academic supervision: the principal plans and records visits; a counselor reads own.
+    Permission.VIEW_VISITS: frozenset({Role.PRINCIPAL, Role.COUNSELOR}),
+    Permission.SUPERVISE_COUNSELORS: frozenset({Role.PRINCIPAL}),
+    # The BK room: its state, its compliance with the standard and the requests for it.
+    Permission.VIEW_FACILITIES: frozenset({Role.PRINCIPAL, Role.VICE_PRINCIPAL, Role.COUNSELOR}),
+    Permission.RECORD_FACILITIES: frozenset({Role.PRINCIPAL, Role.COUNSELOR}),
+    Permission.REQUEST_FACILITIES: frozenset({Role.COUNSELOR}),
+    Permission.DECIDE_FACILITY_REQUESTS: frozenset({Role.PRINCIPAL}),
 }
 
 _CACHE_ATTRIBUTE = "_role_codes_cache"

@@ -59,6 +59,19 @@ MENU = [
         "bi-send",
         roles=(Role.HOMEROOM_TEACHER, Role.SUBJECT_TEACHER),
     ),
+    MenuItem(_("Meetings"), "supervision:calendar", "bi-calendar-event", Permission.USE_CALENDAR),
+    MenuItem(
+        _("My action items"),
+        "supervision:my_action_items",
+        "bi-check2-square",
+        Permission.USE_CALENDAR,
+    ),
+    MenuItem(
+        _("Supervision"), "supervision:visit_list", "bi-clipboard-check", Permission.VIEW_VISITS
+    ),
+    MenuItem(
+        _("BK room"), "supervision:facility_overview", "bi-door-open", Permission.VIEW_FACILITIES
+    ),
     MenuItem(_("User accounts"), "staff:account_list", "bi-people", Permission.MANAGE_ACCOUNTS),
     MenuItem(_("Access log"), "staff:access_log", "bi-shield-lock", Permission.READ_ACCESS_LOG),
 ]

@@ -1,6 +1,8 @@
 """Small helpers shared by the pages of every app."""
 
+from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
+from django.forms import BaseForm
 from django.http import HttpRequest
 
 
@@ -13,3 +15,12 @@ def query_without_page(request: HttpRequest) -> str:
 
 def paginate(request: HttpRequest, items, per_page: int = 50) -> Page:
     return Paginator(items, per_page).get_page(request.GET.get("page"))
+
+
+def add_form_errors(form: BaseForm, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form, on its fields where the form has them."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)

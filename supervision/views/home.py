@@ -9,6 +9,7 @@ from counseling.selectors import counselor_home
 from staff.access import has_role
 from staff.models import Role
 from staff.selectors import current_semester
+from supervision.selectors import facility_requests_waiting, meetings_home, vice_principal_home
 
 
 @login_required
@@ -20,4 +21,8 @@ def home(request: HttpRequest) -> HttpResponse:
     context["counselor_home"] = counselor_home(user)
     if has_role(user, Role.HOMEROOM_TEACHER, Role.SUBJECT_TEACHER):
         context["teacher_home"] = teacher_home(user)
+    # The own coming meetings and overdue action items (the school's, for its leaders).
+    context["meetings_home"] = meetings_home(user)
+    context["vice_principal_home"] = vice_principal_home(user)
+    context["facility_requests_waiting"] = facility_requests_waiting(user)
     return render(request, "supervision/home.html", context)

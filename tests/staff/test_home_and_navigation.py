@@ -14,7 +14,17 @@ REFERRALS = "/counseling/referrals/"
 MY_REFERRALS = "/counseling/referrals/mine/"
 CASES = "/counseling/cases/"
 COLLABORATION = "/counseling/collaboration/"
+MEETINGS = "/supervision/calendar/"
+ACTION_ITEMS = "/supervision/meetings/action-items/"
+VISITS = "/supervision/visits/"
+BK_ROOM = "/supervision/facilities/"
+# Everyone at a school may be invited to meetings and given action items.
+CALENDAR = {MEETINGS, ACTION_ITEMS}
 ALL_MENUS = {
+    MEETINGS,
+    ACTION_ITEMS,
+    VISITS,
+    BK_ROOM,
     ACCOUNTS,
     ACCESS_LOG,
     STUDENTS,
@@ -27,14 +37,14 @@ ALL_MENUS = {
 
 # The menu entries each role must see, and must not see.
 EXPECTED_MENUS = {
-    "principal": {ACCESS_LOG, REFERRALS, CASES, COLLABORATION},
+    "principal": {ACCESS_LOG, REFERRALS, CASES, COLLABORATION, *CALENDAR, VISITS, BK_ROOM},
     # Follows the school's referrals (and may refer a student from there).
-    "vice_principal": {REFERRALS, CASES, COLLABORATION},
-    "counselor": {STUDENTS, CLASSES, REFERRALS, CASES, COLLABORATION},
+    "vice_principal": {REFERRALS, CASES, COLLABORATION, *CALENDAR, BK_ROOM},
+    "counselor": {STUDENTS, CLASSES, REFERRALS, CASES, COLLABORATION, *CALENDAR, VISITS, BK_ROOM},
     # Not a roster user, but sees the own class through the same pages.
-    "homeroom_teacher": {STUDENTS, CLASSES, MY_REFERRALS},
-    "subject_teacher": {MY_REFERRALS},
-    "admin_staff": {ACCOUNTS, STUDENTS, CLASSES},
+    "homeroom_teacher": {STUDENTS, CLASSES, MY_REFERRALS, *CALENDAR},
+    "subject_teacher": {MY_REFERRALS, *CALENDAR},
+    "admin_staff": {ACCOUNTS, STUDENTS, CLASSES, *CALENDAR},
 }
 
 
@@ -81,6 +91,7 @@ def test_home_requires_sign_in(client, db):
 def test_home_query_count(client_for, admin_staff, django_assert_num_queries):
     client = client_for(admin_staff)
     client.get(reverse("home"))
-    # session, user with school, roles, current semester with its year
-    with django_assert_num_queries(4):
+    # session, user with school, roles, current semester with its year; the own meetings of
+    # the coming week, the own overdue action items
+    with django_assert_num_queries(6):
         client.get(reverse("home"))

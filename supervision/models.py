@@ -1,1 +1,0 @@
-# Meetings, supervision visits, facilities and dashboards arrive with their issues.

@@ -1,0 +1,395 @@
+"""Reads of the supervision app, always starting from what supervision.access lets the user
+see: the calendar, the meeting page, action items, the role homes, and the figures the
+principal's dashboard and the period report read (meetings held by kind, meeting hours,
+visits by stage, facility compliance and its trend, overdue action items)."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from counseling.access import inbound_referrals_visible_to
+from counseling.models import InboundReferral
+from staff.access import Permission, can, has_role
+from staff.models import Role, School, Semester, User
+from supervision.access import (
+    action_items_visible_to,
+    evaluations_visible_to,
+    facility_requests_decided_by,
+    meetings_invited_to,
+    meetings_visible_to,
+)
+from supervision.models import (
+    ActionItem,
+    FacilityAssessment,
+    FacilityRequest,
+    Meeting,
+    MeetingInvitation,
+    PerformanceEvaluation,
+    SupervisionVisit,
+)
+
+
+def start_of_day(day: datetime.date) -> datetime.datetime:
+    """Local midnight (Asia/Jakarta) at the start of the day."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+# --- The calendar ---------------------------------------------------------------------------
+
+WEEK = "week"
+MONTH = "month"
+
+
+@dataclass(frozen=True)
+class CalendarPeriod:
+    view: str
+    first_day: datetime.date
+    last_day: datetime.date
+    previous: datetime.date
+    next: datetime.date
+
+    @property
+    def starts_at(self) -> datetime.datetime:
+        return start_of_day(self.first_day)
+
+    @property
+    def ends_at(self) -> datetime.datetime:
+        return start_of_day(self.last_day + datetime.timedelta(days=1))
+
+
+def calendar_period(view: str, day: datetime.date) -> CalendarPeriod:
+    """The week (Monday to Sunday) or the calendar month holding `day`."""
+    if view == MONTH:
+        first = day.replace(day=1)
+        following = (first + datetime.timedelta(days=32)).replace(day=1)
+        previous = (first - datetime.timedelta(days=1)).replace(day=1)
+        return CalendarPeriod(
+            MONTH, first, following - datetime.timedelta(days=1), previous, following
+        )
+    first = day - datetime.timedelta(days=day.weekday())
+    return CalendarPeriod(
+        WEEK,
+        first,
+        first + datetime.timedelta(days=6),
+        first - datetime.timedelta(weeks=1),
+        first + datetime.timedelta(weeks=1),
+    )
+
+
+@dataclass(frozen=True)
+class CalendarDay:
+    day: datetime.date
+    meetings: list[Meeting] = field(default_factory=list)
+
+
+def calendar_days(
+    user: User, period: CalendarPeriod, *, whole_school: bool = False
+) -> list[CalendarDay]:
+    """The days of the period that hold meetings, each with its meetings by time. The user's
+    own meetings, or every meeting they may see. One query."""
+    source = meetings_visible_to(user) if whole_school else meetings_invited_to(user)
+    meetings = (
+        source.filter(starts_at__gte=period.starts_at, starts_at__lt=period.ends_at)
+        .select_related("organizer")
+        .order_by("starts_at", "pk")
+    )
+    days: dict[datetime.date, CalendarDay] = {}
+    for meeting in meetings:
+        day = timezone.localtime(meeting.starts_at).date()
+        days.setdefault(day, CalendarDay(day)).meetings.append(meeting)
+    return list(days.values())
+
+
+def meetings_awaiting_minutes(user: User, *, limit: int = 10) -> list[Meeting]:
+    """Meetings that have ended without minutes, newest first, for who keeps them."""
+    if not can(user, Permission.SCHEDULE_MEETINGS):
+        return []
+    return list(
+        meetings_visible_to(user)
+        .filter(
+            ends_at__lte=timezone.now(),
+            cancelled_at__isnull=True,
+            minutes_recorded_at__isnull=True,
+        )
+        .order_by("-starts_at", "-pk")[:limit]
+    )
+
+
+def feed_meetings(user: User) -> QuerySet[Meeting]:
+    """What a person's calendar feed holds: the own meetings from 90 days back, not
+    cancelled (a calendar app drops an event the feed no longer lists)."""
+    since = timezone.now() - datetime.timedelta(days=90)
+    return (
+        meetings_invited_to(user)
+        .filter(ends_at__gte=since, cancelled_at__isnull=True)
+        .select_related("organizer")
+        .order_by("starts_at", "pk")
+    )
+
+
+# --- The meeting page -------------------------------------------------------------------------
+
+
+def meeting_invitations(meeting: Meeting) -> list[MeetingInvitation]:
+    return list(
+        meeting.invitations.select_related("person").order_by("person__full_name", "person__pk")
+    )
+
+
+def meeting_action_items(user: User, meeting: Meeting) -> list[ActionItem]:
+    return list(
+        action_items_visible_to(user)
+        .filter(meeting=meeting)
+        .select_related("assignee")
+        .order_by("due_on", "pk")
+    )
+
+
+def meeting_evaluations(user: User, meeting: Meeting) -> list[PerformanceEvaluation]:
+    return list(
+        evaluations_visible_to(user)
+        .filter(meeting=meeting)
+        .select_related("counselor")
+        .order_by("counselor__full_name", "pk")
+    )
+
+
+def evaluation_for_page(user: User) -> QuerySet[PerformanceEvaluation]:
+    return evaluations_visible_to(user).select_related("meeting", "counselor", "evaluator")
+
+
+# --- Action items -----------------------------------------------------------------------------
+
+OPEN = "open"
+OVERDUE = "overdue"
+DONE = "done"
+ALL = "all"
+
+
+def action_items_for_list(user: User, *, status: str = OPEN, everyone: bool = False):
+    """The user's action items (or, for the school's leaders, everyone's they may see), with
+    where each came from."""
+    items = action_items_visible_to(user)
+    if not everyone:
+        items = items.filter(assignee=user)
+    if status == OPEN:
+        items = items.filter(status=ActionItem.Status.OPEN)
+    elif status == OVERDUE:
+        items = items.filter(status=ActionItem.Status.OPEN, due_on__lt=timezone.localdate())
+    elif status == DONE:
+        items = items.exclude(status=ActionItem.Status.OPEN)
+    return items.select_related("assignee", "meeting").order_by("due_on", "pk")
+
+
+def overdue_action_items(items: QuerySet[ActionItem]) -> QuerySet[ActionItem]:
+    return items.filter(status=ActionItem.Status.OPEN, due_on__lt=timezone.localdate())
+
+
+def overdue_action_items_count(school: School) -> int:
+    """Every overdue action item of the school (for the dashboards)."""
+    return overdue_action_items(ActionItem.objects.filter(school=school)).count()
+
+
+# --- Homes ------------------------------------------------------------------------------------
+
+OVERDUE_SHOWN = 10
+RECENT_MEETINGS_FOR_ATTENDANCE = 5
+
+
+@dataclass(frozen=True)
+class OverduePanel:
+    count: int
+    items: list[ActionItem]
+    everyone: bool
+
+
+@dataclass(frozen=True)
+class MeetingsHome:
+    """What everyone's home shows of meetings: the own meetings of the coming seven days,
+    and the action items overdue (the own; the school's for its leaders)."""
+
+    upcoming: list[Meeting]
+    overdue: OverduePanel | None
+
+
+def _overdue_panel(user: User) -> OverduePanel | None:
+    everyone = has_role(user, Role.PRINCIPAL, Role.VICE_PRINCIPAL)
+    items = action_items_visible_to(user)
+    if not everyone:
+        items = items.filter(assignee=user)
+    overdue = overdue_action_items(items)
+    if everyone:
+        count = overdue.count()
+        shown = list(overdue.select_related("assignee").order_by("due_on", "pk")[:OVERDUE_SHOWN])
+    else:
+        # The own overdue items are few: one query, counted here.
+        shown = list(overdue.order_by("due_on", "pk"))
+        count = len(shown)
+        shown = shown[:OVERDUE_SHOWN]
+    if not count:
+        return None
+    return OverduePanel(count, shown, everyone)
+
+
+def meetings_home(user: User) -> MeetingsHome | None:
+    """None for someone without the calendar (an operator). Two queries, three for a leader."""
+    if not can(user, Permission.USE_CALENDAR):
+        return None
+    now = timezone.now()
+    upcoming = list(
+        meetings_invited_to(user)
+        .filter(ends_at__gt=now, starts_at__lt=now + datetime.timedelta(days=7))
+        .order_by("starts_at", "pk")[:OVERDUE_SHOWN]
+    )
+    return MeetingsHome(upcoming, _overdue_panel(user))
+
+
+@dataclass(frozen=True)
+class VicePrincipalHome:
+    this_week: list[Meeting]
+    next_week: list[Meeting]
+    next_week_starts: datetime.date
+    attendance_rate: int | None
+    attendance_meetings: int
+    waiting_referrals: int
+
+
+def attendance_rate(meetings: QuerySet[Meeting]) -> tuple[int | None, int]:
+    """The share of invitees present at the most recent meetings with minutes, in percent
+    (None before any), and how many meetings that is. One query."""
+    recent = (
+        meetings.filter(minutes_recorded_at__isnull=False, cancelled_at__isnull=True)
+        .order_by("-starts_at", "-pk")
+        .values("pk")[:RECENT_MEETINGS_FOR_ATTENDANCE]
+    )
+    totals = MeetingInvitation.objects.filter(meeting_id__in=recent).aggregate(
+        meetings=Count("meeting_id", distinct=True),
+        present=Count("pk", filter=Q(attendance=MeetingInvitation.Attendance.PRESENT)),
+        recorded=Count("pk", filter=~Q(attendance="")),
+    )
+    if not totals["recorded"]:
+        return None, totals["meetings"]
+    return round(totals["present"] * 100 / totals["recorded"]), totals["meetings"]
+
+
+def vice_principal_home(user: User) -> VicePrincipalHome | None:
+    """This week's and next week's meetings of the school, the attendance rate of recent
+    meetings, and the referrals waiting for BK's triage (counted only). Three queries."""
+    if getattr(user, "school_id", None) is None or not has_role(user, Role.VICE_PRINCIPAL):
+        return None
+    today = timezone.localdate()
+    period = calendar_period(WEEK, today)
+    following = calendar_period(WEEK, period.next)
+    meetings = list(
+        meetings_visible_to(user)
+        .filter(starts_at__gte=period.starts_at, starts_at__lt=following.ends_at)
+        .select_related("organizer")
+        .annotate(invited=Count("invitations"))
+        .order_by("starts_at", "pk")
+    )
+    rate, counted = attendance_rate(meetings_visible_to(user))
+    waiting = (
+        inbound_referrals_visible_to(user).filter(status=InboundReferral.Status.SUBMITTED).count()
+    )
+    return VicePrincipalHome(
+        this_week=[m for m in meetings if m.starts_at < following.starts_at],
+        next_week=[m for m in meetings if m.starts_at >= following.starts_at],
+        next_week_starts=following.first_day,
+        attendance_rate=rate,
+        attendance_meetings=counted,
+        waiting_referrals=waiting,
+    )
+
+
+def facility_requests_waiting(user: User) -> int | None:
+    """For the principal's home: requests waiting for a decision. One query."""
+    if not can(user, Permission.DECIDE_FACILITY_REQUESTS):
+        return None
+    return (
+        facility_requests_decided_by(user).filter(status=FacilityRequest.Status.SUBMITTED).count()
+    )
+
+
+# --- For the principal's dashboard and the period report --------------------------------------
+
+
+def meetings_held_by_kind(
+    school: School, start: datetime.date, end: datetime.date
+) -> dict[str, int]:
+    """Meetings with minutes between two days (inclusive), by kind; every kind present."""
+    rows = (
+        Meeting.objects.filter(
+            school=school,
+            cancelled_at__isnull=True,
+            minutes_recorded_at__isnull=False,
+            starts_at__gte=start_of_day(start),
+            starts_at__lt=start_of_day(end + datetime.timedelta(days=1)),
+        )
+        .order_by()
+        .values("kind")
+        .annotate(count=Count("pk"))
+    )
+    counts = dict.fromkeys(Meeting.Kind.values, 0)
+    counts.update({row["kind"]: row["count"] for row in rows})
+    return counts
+
+
+def meeting_hours(school: School, start: datetime.date, end: datetime.date) -> float:
+    """Hours spent in meetings held between two days (inclusive)."""
+    spans = Meeting.objects.filter(
+        school=school,
+        cancelled_at__isnull=True,
+        minutes_recorded_at__isnull=False,
+        starts_at__gte=start_of_day(start),
+        starts_at__lt=start_of_day(end + datetime.timedelta(days=1)),
+    ).values_list("starts_at", "ends_at")
+    return round(sum((e - s).total_seconds() for s, e in spans) / 3600, 1)
+
+
+def visits_by_stage(school: School, semester: Semester) -> dict[str, int]:
+    rows = (
+        SupervisionVisit.objects.filter(school=school, semester=semester)
+        .order_by()
+        .values("stage")
+        .annotate(count=Count("pk"))
+    )
+    counts = dict.fromkeys(SupervisionVisit.Stage.values, 0)
+    counts.update({row["stage"]: row["count"] for row in rows})
+    return counts
+
+
+def facility_compliance(school: School) -> FacilityAssessment | None:
+    """The latest assessment of the BK room (its `compliance` is the current percentage)."""
+    return FacilityAssessment.objects.filter(school=school).order_by("-recorded_at", "-pk").first()
+
+
+def facility_compliance_trend(school: School) -> list[FacilityAssessment]:
+    """Every assessment of the school, oldest first: the compliance history."""
+    return list(
+        FacilityAssessment.objects.filter(school=school)
+        .select_related("recorded_by")
+        .order_by("recorded_at", "pk")
+    )
+
+
+def facility_compliance_by_semester(school: School) -> list[tuple[Semester, int | None]]:
+    """The compliance at the end of each semester of the school (the last assessment recorded
+    until then), oldest first; None before the first assessment. Two queries."""
+    semesters = list(
+        Semester.objects.filter(school=school)
+        .select_related("academic_year")
+        .order_by("start_date")
+    )
+    history = list(
+        FacilityAssessment.objects.filter(school=school)
+        .order_by("recorded_at", "pk")
+        .values_list("recorded_at", "compliance")
+    )
+    result = []
+    for semester in semesters:
+        until = start_of_day(semester.end_date + datetime.timedelta(days=1))
+        known = [compliance for moment, compliance in history if moment < until]
+        result.append((semester, known[-1] if known else None))
+    return result
