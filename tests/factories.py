@@ -190,3 +190,54 @@ class CollaborationFactory(DjangoModelFactory):
     happened_on = date(2026, 9, 3)
     topic = "Jadwal belajar di rumah"
     agreement = "Orang tua mendampingi belajar setiap malam pukul 19.00."
+
+
+# --- Supervision: meetings and action items ------------------------------------------------------
+
+
+class MeetingFactory(DjangoModelFactory):
+    """A coordination meeting of an hour; pass organizer (and invite people with
+    MeetingInvitationFactory or the `invitees` list)."""
+
+    class Meta:
+        model = "supervision.Meeting"
+        skip_postgeneration_save = True
+
+    organizer = factory.SubFactory(UserFactory)
+    school = factory.SelfAttribute("organizer.school")
+    kind = "coordination"
+    title = factory.Sequence(lambda n: f"Rapat koordinasi {n + 1}")
+    agenda = "1. Program layanan BK\n2. Lain-lain"
+    starts_at = factory.LazyFunction(
+        lambda: datetime.datetime(
+            2026, 10, 14, 13, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=7))
+        )
+    )
+    ends_at = factory.LazyAttribute(lambda m: m.starts_at + datetime.timedelta(hours=1))
+    place = "Ruang rapat guru"
+
+    @factory.post_generation
+    def invitees(self, create, extracted, **kwargs):
+        """The organizer is always invited, as the scheduling service does."""
+        if not create:
+            return
+        from supervision.models import MeetingInvitation
+
+        people = {self.organizer_id, *(person.pk for person in extracted or ())}
+        MeetingInvitation.objects.bulk_create(
+            MeetingInvitation(meeting=self, person_id=pk) for pk in sorted(people)
+        )
+
+
+class ActionItemFactory(DjangoModelFactory):
+    """An open action item of a meeting; pass meeting and assignee."""
+
+    class Meta:
+        model = "supervision.ActionItem"
+
+    meeting = factory.SubFactory(MeetingFactory)
+    school = factory.SelfAttribute("meeting.school")
+    assignee = factory.SelfAttribute("meeting.organizer")
+    created_by = factory.SelfAttribute("meeting.organizer")
+    description = factory.Sequence(lambda n: f"Menyusun rekap kehadiran {n + 1}")
+    due_on = date(2026, 10, 28)

@@ -18,6 +18,7 @@ from staff.demo import (
     seed_school,
 )
 from staff.models import AcademicYear, Semester, User
+from supervision.demo import seed_supervision
 
 
 class Command(BaseCommand):
@@ -70,6 +71,15 @@ class Command(BaseCommand):
             cases_total=6,
             sessions_total=12,
             seed=2027,
+        )
+        # Meetings, evaluations, supervision visits and the BK room; skipped where meetings exist.
+        seed_supervision(
+            school=first,
+            principal=users["kepsek"],
+            vice_principal=users["wakasek"],
+            counselors=[users["gurubk1"], users["gurubk2"], users["gurubk3"]],
+            teachers=[users["walikelas7a"], users["gurumapel1"], users["tu"]],
+            seed=2026,
         )
 
         for school in (first, second):
