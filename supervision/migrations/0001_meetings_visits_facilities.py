@@ -190,7 +190,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('description', models.CharField(max_length=300, verbose_name='what')),
                 ('due_on', models.DateField(verbose_name='due date')),
-                ('status', models.CharField(choices=[('open', 'Open'), ('done', 'Done'), ('dropped', 'Dropped')], default='open', max_length=10, verbose_name='status')),
+                ('status', models.CharField(choices=[('open', 'To do'), ('done', 'Done'), ('dropped', 'Dropped')], default='open', max_length=10, verbose_name='status')),
                 ('completed_at', models.DateTimeField(blank=True, null=True, verbose_name='completed at')),
                 ('is_confidential', models.BooleanField(default=False, verbose_name='principal and assignee only')),
                 ('version', models.PositiveIntegerField(default=0, verbose_name='version')),

@@ -176,7 +176,7 @@ class ActionItem(models.Model):
     or a supervision visit's follow-up."""
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", _("To do")
         DONE = "done", _("Done")
         DROPPED = "dropped", _("Dropped")
 

@@ -359,7 +359,7 @@ def my_action_items(request: HttpRequest) -> HttpResponse:
             "may_see_everyone": can(user, Permission.SCHEDULE_MEETINGS),
             "today": timezone.localdate(),
             "statuses": [
-                (selectors.OPEN, _("Open")),
+                (selectors.OPEN, _("To do")),
                 (selectors.OVERDUE, _("Overdue")),
                 (selectors.DONE, _("Done or dropped")),
                 (selectors.ALL, _("All")),
