@@ -59,16 +59,22 @@ def meetings_managed_by(user: User) -> QuerySet[Meeting]:
     return Meeting.objects.filter(school_id=user.school_id)
 
 
+def _principal_all_counselor_own(model, user: User) -> QuerySet:
+    """Records about one counselor: all of the school for the principal, the own ones for a
+    counselor, nothing for anyone else."""
+    if _school_id(user) is None:
+        return model.objects.none()
+    records = model.objects.filter(school_id=user.school_id)
+    if has_role(user, Role.PRINCIPAL):
+        return records
+    if has_role(user, Role.COUNSELOR):
+        return records.filter(counselor=user)
+    return model.objects.none()
+
+
 def evaluations_visible_to(user: User) -> QuerySet[PerformanceEvaluation]:
     """The principal reads every evaluation of the school; a counselor the own ones."""
-    if _school_id(user) is None:
-        return PerformanceEvaluation.objects.none()
-    evaluations = PerformanceEvaluation.objects.filter(school_id=user.school_id)
-    if has_role(user, Role.PRINCIPAL):
-        return evaluations
-    if has_role(user, Role.COUNSELOR):
-        return evaluations.filter(counselor=user)
-    return PerformanceEvaluation.objects.none()
+    return _principal_all_counselor_own(PerformanceEvaluation, user)
 
 
 def may_evaluate(user: User) -> bool:
@@ -117,14 +123,7 @@ def may_change_item_status(user: User, item: ActionItem) -> bool:
 
 def visits_visible_to(user: User) -> QuerySet[SupervisionVisit]:
     """The principal sees every visit of the school; a counselor the own ones."""
-    if _school_id(user) is None:
-        return SupervisionVisit.objects.none()
-    visits = SupervisionVisit.objects.filter(school_id=user.school_id)
-    if has_role(user, Role.PRINCIPAL):
-        return visits
-    if has_role(user, Role.COUNSELOR):
-        return visits.filter(counselor=user)
-    return SupervisionVisit.objects.none()
+    return _principal_all_counselor_own(SupervisionVisit, user)
 
 
 def visits_managed_by(user: User) -> QuerySet[SupervisionVisit]:

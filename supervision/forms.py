@@ -64,7 +64,7 @@ class MeetingForm(forms.ModelForm):
         widget=forms.SelectMultiple(attrs={"size": 10}),
         help_text=_("Hold Ctrl (Cmd on a Mac) to choose several. You are invited yourself."),
     )
-    repeat = forms.ChoiceField(label=_("Repeats"), choices=Repeat.choices, initial=Repeat.NONE)
+    repeat = forms.ChoiceField(label=_("Recurrence"), choices=Repeat.choices, initial=Repeat.NONE)
     count = forms.IntegerField(
         label=_("Number of meetings"),
         min_value=2,

@@ -375,10 +375,10 @@ def facility_compliance_trend(school: School) -> list[FacilityAssessment]:
 
 
 def facility_compliance_by_semester(school: School) -> list[tuple[Semester, int | None]]:
-    """The compliance at the end of each semester of the school (the last assessment recorded
-    until then), oldest first; None before the first assessment. Two queries."""
+    """The compliance at the end of each semester of the school that has begun (the last
+    assessment recorded until then), oldest first; None before the first. Two queries."""
     semesters = list(
-        Semester.objects.filter(school=school)
+        Semester.objects.filter(school=school, start_date__lte=timezone.localdate())
         .select_related("academic_year")
         .order_by("start_date")
     )

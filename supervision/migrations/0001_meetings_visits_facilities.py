@@ -196,7 +196,7 @@ class Migration(migrations.Migration):
                 ('version', models.PositiveIntegerField(default=0, verbose_name='version')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('assignee', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='action_items', to=settings.AUTH_USER_MODEL, verbose_name='who')),
+                ('assignee', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='action_items', to=settings.AUTH_USER_MODEL, verbose_name='assigned to')),
                 ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
                 ('school', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='action_items', to='staff.school', verbose_name='school')),
                 ('meeting', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='action_items', to='supervision.meeting', verbose_name='meeting')),

@@ -202,7 +202,7 @@ class ActionItem(models.Model):
     description = models.CharField(_("what"), max_length=300)
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("who"),
+        verbose_name=_("assigned to"),
         on_delete=models.PROTECT,
         related_name="action_items",
     )
