@@ -274,3 +274,19 @@ def test_counselor_sees_only_own_meetings_in_the_calendar(
     url = reverse("supervision:calendar") + f"?day={day}&all=1"
     assert meeting.title in client_for(counselor).get(url).content.decode()
     assert meeting.title not in client_for(colleague).get(url).content.decode()
+
+
+@pytest.mark.parametrize("person", ["principal", "vice_principal", "counselor"])
+def test_pages_have_no_inline_scripts_or_styles(request, client_for, records, person):
+    """The strict Content Security Policy would block them."""
+    client = client_for(request.getfixturevalue(person))
+    patterns = {p.name: list(p.pattern.converters) for p in supervision_urls.urlpatterns}
+    shown = 0
+    for name, params in patterns.items():
+        response = client.get(_url(name, params, records))
+        if response.status_code != 200 or not response["Content-Type"].startswith("text/html"):
+            continue
+        shown += 1
+        html = response.content.decode()
+        assert " style=" not in html and "<style" not in html and "<script>" not in html, name
+    assert shown >= 8
