@@ -362,7 +362,12 @@ def visits_by_stage(school: School, semester: Semester) -> dict[str, int]:
 
 def facility_compliance(school: School) -> FacilityAssessment | None:
     """The latest assessment of the BK room (its `compliance` is the current percentage)."""
-    return FacilityAssessment.objects.filter(school=school).order_by("-recorded_at", "-pk").first()
+    return (
+        FacilityAssessment.objects.filter(school=school)
+        .select_related("recorded_by")
+        .order_by("-recorded_at", "-pk")
+        .first()
+    )
 
 
 def facility_compliance_trend(school: School) -> list[FacilityAssessment]:

@@ -499,7 +499,10 @@ def evaluation_edit(request: HttpRequest, pk: int, counselor_pk: int) -> HttpRes
 
 def _evaluation_page(request: HttpRequest, evaluation, action_form=None) -> HttpResponse:
     agreed = list(
-        action_items_visible_to(request.user).filter(evaluation=evaluation).order_by("due_on", "pk")
+        action_items_visible_to(request.user)
+        .filter(evaluation=evaluation)
+        .select_related("assignee")
+        .order_by("due_on", "pk")
     )
     writer = may_evaluate(request.user)
     return render(
