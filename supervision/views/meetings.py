@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from counseling.cases import StaleEdit
@@ -40,7 +41,8 @@ from supervision.ical import calendar_bytes, meeting_event, meeting_link
 from supervision.models import ActionItem, Meeting, PerformanceEvaluation
 from supervision.scheduling import find_conflicts, occurrences
 
-STALE_MESSAGE = _(
+# Lazy: a module-level constant must be translated per request, not at import.
+STALE_MESSAGE = gettext_lazy(
     "Someone else saved this while you were editing it. Nothing of yours was saved. The "
     "form now shows what is saved; your text is below it — compare, then save again."
 )

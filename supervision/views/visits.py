@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from counseling.cases import StaleEdit, counselors_of
@@ -25,7 +26,8 @@ from supervision.forms import (
 )
 from supervision.models import SupervisionVisit
 
-STALE_MESSAGE = _(
+# Lazy: a module-level constant must be translated per request, not at import.
+STALE_MESSAGE = gettext_lazy(
     "Someone else saved this visit while you were editing it. Nothing of yours was saved; "
     "the form shows what is saved now."
 )
