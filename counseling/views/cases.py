@@ -38,7 +38,7 @@ from counseling.models import Case, CounselingSession, Student
 from staff.access import Permission, can, permission_required
 from staff.models import AccessLogEntry
 from staff.services import access_log_record, client_address
-from staff.web import paginate, query_without_page
+from staff.web import add_service_errors, paginate, query_without_page
 
 CASES_PER_PAGE = 50
 COLLABORATION_PER_PAGE = 50
@@ -57,15 +57,6 @@ SESSION_EDIT_FIELDS = (
     "follow_up_plan",
     "next_appointment",
 )
-
-
-def _add_errors(form: BaseForm, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form, on its fields where the form has them."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _log_notes_read(request: HttpRequest, sessions: Iterable[CounselingSession]) -> None:
@@ -221,7 +212,7 @@ def case_create(request: HttpRequest, pk: int) -> HttpResponse:
                     opened_by=request.user,
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("The case was opened."))
                 return redirect("counseling:case_detail", pk=case.pk)
@@ -279,7 +270,7 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 )
                 form.is_valid()
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("The case was saved."))
                 return redirect("counseling:case_detail", pk=case.pk)
@@ -327,7 +318,7 @@ def case_transition(request: HttpRequest, pk: int) -> HttpResponse:
             % {"current": case.get_status_display(), "wanted": Case.Status(status).label},
         )
     except ValidationError as error:
-        _add_errors(form, error)
+        add_service_errors(form, error)
         case = get_object_or_404(services.case_for_page(request.user), pk=pk)
         return _render_case_detail(request, case, transition_form=form)
     else:
@@ -389,7 +380,7 @@ def session_create(request: HttpRequest) -> HttpResponse:
                     next_appointment=data["next_appointment"],
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("The session was logged."))
                 return redirect("counseling:session_detail", pk=session.pk)
@@ -489,7 +480,7 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 if include_notes:
                     _log_notes_read(request, [current])
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("The session was saved."))
                 return redirect("counseling:session_detail", pk=session.pk)
@@ -529,7 +520,7 @@ def collaboration_create(request: HttpRequest) -> HttpResponse:
             try:
                 entry = services.collaboration_log(counselor=request.user, **data)
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("The collaboration was logged."))
                 if entry.case_id:

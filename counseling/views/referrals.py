@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
-from django.forms import BaseForm
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -28,7 +27,7 @@ from counseling.models import Case, InboundReferral
 from staff.access import Permission, can, permission_required
 from staff.models import AccessLogEntry
 from staff.services import access_log_record
-from staff.web import paginate, query_without_page
+from staff.web import add_service_errors, paginate, query_without_page
 
 REFERRALS_PER_PAGE = 50
 
@@ -49,7 +48,7 @@ def referral_create(request: HttpRequest) -> HttpResponse:
                     reason=form.cleaned_data["reason"],
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(
                     request,
@@ -157,7 +156,7 @@ def referral_accept(request: HttpRequest, pk: int) -> HttpResponse:
     except (services.ReferralAlreadyDecided, IntegrityError):
         return _already_decided(request, referral)
     except ValidationError as exc:
-        _add_errors(form, exc)
+        add_service_errors(form, exc)
         return _render_detail(request, referral, accept_form=form)
     messages.success(
         request,
@@ -196,15 +195,6 @@ def _already_decided(request: HttpRequest, referral: InboundReferral) -> HttpRes
     return redirect("counseling:referral_detail", pk=referral.pk)
 
 
-def _add_errors(form: BaseForm, error: ValidationError) -> None:
-    """Put a service's refusal on the form: on its field when the form has one."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 # A case's handlers refer it to an outside service.
 
 
@@ -225,7 +215,7 @@ def outbound_referral_create(request: HttpRequest, case_pk: int) -> HttpResponse
                     case=case, created_by=request.user, **form.cleaned_data
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(
                     request,
