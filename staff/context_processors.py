@@ -59,6 +59,19 @@ MENU = [
         "bi-send",
         roles=(Role.HOMEROOM_TEACHER, Role.SUBJECT_TEACHER),
     ),
+    MenuItem(
+        _("Appraisals"),
+        "supervision:appraisal_list",
+        "bi-clipboard-check",
+        Permission.VIEW_APPRAISALS,
+    ),
+    MenuItem(
+        _("Competency"),
+        "supervision:competency_overview",
+        "bi-graph-up",
+        Permission.VIEW_APPRAISALS,
+    ),
+    MenuItem(_("Training"), "staff:training_list", "bi-mortarboard", Permission.VIEW_TRAINING),
     MenuItem(_("User accounts"), "staff:account_list", "bi-people", Permission.MANAGE_ACCOUNTS),
     MenuItem(_("Access log"), "staff:access_log", "bi-shield-lock", Permission.READ_ACCESS_LOG),
 ]

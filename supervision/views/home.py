@@ -3,12 +3,14 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from counseling.referrals import teacher_home
 from counseling.selectors import counselor_home
 from staff.access import has_role
 from staff.models import Role
 from staff.selectors import current_semester
+from staff.training import overdue_reports_for_home
 
 
 @login_required
@@ -20,4 +22,6 @@ def home(request: HttpRequest) -> HttpResponse:
     context["counselor_home"] = counselor_home(user)
     if has_role(user, Role.HOMEROOM_TEACHER, Role.SUBJECT_TEACHER):
         context["teacher_home"] = teacher_home(user)
+    # Dissemination reports past due: the delegate's own, and the school's for the principal.
+    context["overdue_reports"] = overdue_reports_for_home(user, today=timezone.localdate())
     return render(request, "supervision/home.html", context)

@@ -14,6 +14,9 @@ REFERRALS = "/counseling/referrals/"
 MY_REFERRALS = "/counseling/referrals/mine/"
 CASES = "/counseling/cases/"
 COLLABORATION = "/counseling/collaboration/"
+APPRAISALS = "/supervision/appraisals/"
+COMPETENCY = "/supervision/competency/"
+TRAINING = "/staff/training/"
 ALL_MENUS = {
     ACCOUNTS,
     ACCESS_LOG,
@@ -23,18 +26,31 @@ ALL_MENUS = {
     MY_REFERRALS,
     CASES,
     COLLABORATION,
+    APPRAISALS,
+    COMPETENCY,
+    TRAINING,
 }
 
 # The menu entries each role must see, and must not see.
 EXPECTED_MENUS = {
-    "principal": {ACCESS_LOG, REFERRALS, CASES, COLLABORATION},
-    # Follows the school's referrals (and may refer a student from there).
-    "vice_principal": {REFERRALS, CASES, COLLABORATION},
-    "counselor": {STUDENTS, CLASSES, REFERRALS, CASES, COLLABORATION},
+    "principal": {ACCESS_LOG, REFERRALS, CASES, COLLABORATION, APPRAISALS, COMPETENCY, TRAINING},
+    # Follows the school's referrals (and may refer a student from there); records training,
+    # but sees no appraisal.
+    "vice_principal": {REFERRALS, CASES, COLLABORATION, TRAINING},
+    "counselor": {
+        STUDENTS,
+        CLASSES,
+        REFERRALS,
+        CASES,
+        COLLABORATION,
+        APPRAISALS,
+        COMPETENCY,
+        TRAINING,
+    },
     # Not a roster user, but sees the own class through the same pages.
-    "homeroom_teacher": {STUDENTS, CLASSES, MY_REFERRALS},
-    "subject_teacher": {MY_REFERRALS},
-    "admin_staff": {ACCOUNTS, STUDENTS, CLASSES},
+    "homeroom_teacher": {STUDENTS, CLASSES, MY_REFERRALS, TRAINING},
+    "subject_teacher": {MY_REFERRALS, TRAINING},
+    "admin_staff": {ACCOUNTS, STUDENTS, CLASSES, TRAINING},
 }
 
 
