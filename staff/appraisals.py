@@ -448,6 +448,23 @@ def appraisals_for_page(user: User) -> QuerySet[Appraisal]:
     )
 
 
+def appraisals_to_acknowledge(user: User) -> list[Appraisal]:
+    """The principal's finalised appraisals of the user still waiting for the user's
+    acknowledgement (for the home page; one query, none for anyone not a counselor)."""
+    if getattr(user, "school_id", None) is None or not has_role(user, Role.COUNSELOR):
+        return []
+    return list(
+        appraisals_visible_to(user)
+        .filter(
+            counselor=user,
+            kind=Appraisal.Kind.PRINCIPAL,
+            status=Appraisal.Status.FINALISED,
+        )
+        .select_related("semester__academic_year")
+        .order_by("-semester__start_date")
+    )
+
+
 def appraisal_counterpart(user: User, appraisal: Appraisal) -> Appraisal | None:
     """The other kind of appraisal of the same counselor and semester (the self-appraisal of a
     principal's appraisal, and the other way round), if the user may see it."""

@@ -443,9 +443,14 @@ def training_event_update(
 
 
 @transaction.atomic
-def training_event_cancel(*, event: TrainingEvent, user: User) -> TrainingEvent:
-    """Mark the event cancelled; it stays on record, its delegations no longer count."""
+def training_event_cancel(
+    *, event: TrainingEvent, user: User, today: datetime.date
+) -> TrainingEvent:
+    """Mark the event cancelled; it stays on record, its delegations no longer count. An event
+    that has taken place is not cancelled (edit it if it was recorded wrongly)."""
     _check_manager(user, event.school_id)
+    if event.ends_on < today:
+        raise ValidationError(_("The event is over; it can no longer be cancelled."))
     TrainingEvent.objects.filter(pk=event.pk).update(
         is_cancelled=True, version=F("version") + 1, updated_at=timezone.now()
     )

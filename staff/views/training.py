@@ -139,6 +139,7 @@ def training_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "standing_count": len(standing),
             "seats_left": None if event.seats is None else max(0, event.seats - len(standing)),
             "may_manage": may_manage and not event.is_cancelled,
+            "may_cancel": may_manage and not event.is_cancelled and event.ends_on >= today,
             "may_delegate": may_delegate and not event.is_cancelled,
             "may_withdraw": may_delegate and not event.is_cancelled and event.starts_on > today,
             "may_record_attendance": may_manage
@@ -192,8 +193,12 @@ def training_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required(Permission.MANAGE_TRAINING)
 @require_post_for(_event_or_404)
 def training_cancel(request: HttpRequest, event: TrainingEvent) -> HttpResponse:
-    training.training_event_cancel(event=event, user=request.user)
-    messages.success(request, _("%(title)s was marked cancelled.") % {"title": event.title})
+    try:
+        training.training_event_cancel(event=event, user=request.user, today=timezone.localdate())
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("%(title)s was marked cancelled.") % {"title": event.title})
     return redirect("staff:training_detail", pk=event.pk)
 
 

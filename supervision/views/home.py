@@ -8,6 +8,7 @@ from django.utils import timezone
 from counseling.referrals import teacher_home
 from counseling.selectors import counselor_home
 from staff.access import has_role
+from staff.appraisals import appraisals_to_acknowledge
 from staff.models import Role
 from staff.selectors import current_semester
 from staff.training import overdue_reports_for_home
@@ -22,6 +23,7 @@ def home(request: HttpRequest) -> HttpResponse:
     context["counselor_home"] = counselor_home(user)
     if has_role(user, Role.HOMEROOM_TEACHER, Role.SUBJECT_TEACHER):
         context["teacher_home"] = teacher_home(user)
+    context["to_acknowledge"] = appraisals_to_acknowledge(user)
     # Dissemination reports past due: the delegate's own, and the school's for the principal.
     context["overdue_reports"] = overdue_reports_for_home(user, today=timezone.localdate())
     return render(request, "supervision/home.html", context)

@@ -175,12 +175,24 @@ def test_seats_cannot_drop_below_the_delegates(client_for, principal, event, cou
 def test_a_cancelled_event_stays_on_record_and_stops_counting(
     client_for, principal, event, delegation
 ):
-    response = client_for(principal).post(reverse("staff:training_cancel", args=[event.pk]))
+    with mock.patch("staff.views.training.timezone.localdate", return_value=date(2026, 9, 1)):
+        response = client_for(principal).post(reverse("staff:training_cancel", args=[event.pk]))
     assert response.status_code == 302
     event.refresh_from_db()
     assert event.is_cancelled
     assert TrainingParticipation.objects.filter(pk=delegation.pk).exists()
     assert list(dissemination_overdue(event.school, today=date(2027, 1, 1))) == []
+
+
+def test_an_event_that_took_place_is_not_cancelled(client_for, principal, event):
+    with mock.patch("staff.views.training.timezone.localdate", return_value=date(2026, 9, 12)):
+        client = client_for(principal)
+        response = client.post(reverse("staff:training_cancel", args=[event.pk]), follow=True)
+        html = client.get(reverse("staff:training_detail", args=[event.pk])).content.decode()
+    assert list(response.context["messages"])
+    event.refresh_from_db()
+    assert not event.is_cancelled
+    assert reverse("staff:training_cancel", args=[event.pk]) not in html
 
 
 # Attendance
@@ -609,3 +621,30 @@ def test_training_page_query_count_does_not_grow(
     with django_assert_num_queries(6):
         response = client.get(url)
     assert len(response.context["rows"]) == 22
+
+
+def test_principal_home_query_count_does_not_grow_with_overdue_reports(
+    client_for, principal, school, django_assert_num_queries
+):
+    client = client_for(principal)
+
+    def owe(count):
+        for _ in range(count):
+            TrainingParticipationFactory(
+                event=TrainingEventFactory(school=school, starts_on=date(2026, 8, 1)),
+                counselor=UserFactory(school=school, roles=[Role.COUNSELOR]),
+            )
+
+    owe(2)
+    # session, user with school, roles, current semester with its year; the school's overdue
+    # dissemination reports (at most eleven, with event and delegate)
+    with django_assert_num_queries(5):
+        response = client.get(reverse("home"))
+    assert len(response.context["overdue_reports"].school) == 2
+    owe(20)
+    with django_assert_num_queries(5):
+        response = client.get(reverse("home"))
+    html = response.content.decode()
+    shown = html.split('data-testid="school-overdue"')[1].split("</ul>")[0]
+    assert shown.count("<li") == 10
+    assert reverse("staff:training_summary") in html

@@ -434,3 +434,19 @@ def test_the_menu_offers_appraisals_to_the_principal_and_counselors_only(client_
     ]:
         html = client_for(request.getfixturevalue(person)).get(reverse("home")).content.decode()
         assert bool(re.search(r'href="/supervision/appraisals/"', html)) == offered, person
+
+
+def test_the_home_page_asks_the_counselor_to_acknowledge(client_for, counselor, finalised):
+    client = client_for(counselor)
+    html = client.get(reverse("home")).content.decode()
+    assert 'data-testid="to-acknowledge"' in html
+    assert _detail(finalised) in html
+    client.post(reverse("supervision:appraisal_acknowledge", args=[finalised.pk]))
+    assert 'data-testid="to-acknowledge"' not in client.get(reverse("home")).content.decode()
+
+
+def test_the_home_page_shows_no_draft_to_the_counselor(
+    client_for, other_counselor, principal_draft
+):
+    html = client_for(other_counselor).get(reverse("home")).content.decode()
+    assert 'data-testid="to-acknowledge"' not in html
