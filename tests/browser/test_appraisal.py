@@ -123,7 +123,9 @@ def test_principal_finalises_the_counselor_acknowledges_a_colleague_cannot_open(
 
     # The own competency profile draws its chart (Chart.js, vendored) beside the table.
     page.get_by_role("navigation").get_by_role("link", name="Kompetensi").click()
-    page.wait_for_function("window.Chart && Chart.getChart('competency-chart') !== undefined")
+    page.wait_for_url(re.compile(r"/supervision/competency/\d+/$"))
+    page.wait_for_load_state("load")  # the chart's scripts have run
+    assert page.evaluate("Chart.getChart('competency-chart') !== undefined")
     assert "100,00" in page.get_by_test_id("history").inner_text()
 
     # No script failed so far (the strict CSP let the form's script and nothing else run).
