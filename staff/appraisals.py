@@ -290,6 +290,8 @@ def appraisal_start(*, assessor: User, counselor: User, semester: Semester, kind
     appraises themselves. AppraisalExists carries the appraisal already there."""
     if semester.school_id != assessor.school_id:
         raise ValidationError(_("Choose a semester of your own school."))
+    if semester.start_date > timezone.localdate():
+        raise ValidationError(_("This semester has not begun yet."))
     if kind == Appraisal.Kind.PRINCIPAL:
         allowed = has_role(assessor, Role.PRINCIPAL) and counselor.pk != assessor.pk
     elif kind == Appraisal.Kind.SELF:

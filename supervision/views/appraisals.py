@@ -49,7 +49,10 @@ def _appraisal_or_404(request: HttpRequest, pk: int) -> Appraisal:
 
 
 def _semesters(request: HttpRequest):
-    return Semester.objects.filter(school_id=request.user.school_id)
+    """The school's semesters that have begun: a semester is appraised from its start on."""
+    return Semester.objects.filter(
+        school_id=request.user.school_id, start_date__lte=timezone.localdate()
+    )
 
 
 def _scoring_rules() -> dict:
@@ -271,6 +274,8 @@ def appraisal_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "may_acknowledge": may_acknowledge_appraisal(user, appraisal),
         "counterpart": services.appraisal_counterpart(user, appraisal),
     }
+    if context["may_edit"]:
+        context["finalise_form"] = FinaliseForm(initial={"version": appraisal.version})
     if context["may_acknowledge"]:
         context["acknowledge_form"] = AcknowledgeForm(instance=appraisal)
     return render(request, "supervision/appraisal_detail.html", context)

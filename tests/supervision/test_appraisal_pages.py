@@ -450,3 +450,42 @@ def test_the_home_page_shows_no_draft_to_the_counselor(
 ):
     html = client_for(other_counselor).get(reverse("home")).content.decode()
     assert 'data-testid="to-acknowledge"' not in html
+
+
+def test_a_semester_not_begun_is_not_offered_nor_accepted(client_for, principal, counselor, school):
+    from tests.factories import SemesterFactory
+
+    later = SemesterFactory(
+        academic_year=school.academic_years.get(),
+        number=2,
+        start_date="2099-01-01",
+        end_date="2099-06-30",
+        is_current=False,
+    )
+    client = client_for(principal)
+    response = client.get(reverse("supervision:appraisal_list"))
+    assert later not in response.context["semesters"]
+    client.post(
+        reverse("supervision:appraisal_start"), {"counselor": counselor.pk, "semester": later.pk}
+    )
+    assert not Appraisal.objects.exists()
+
+
+def test_the_detail_page_offers_finalising_once_every_indicator_is_scored(
+    client_for, principal, draft
+):
+    from staff.appraisals import appraisal_save
+
+    client = client_for(principal)
+    html = client.get(_detail(draft)).content.decode()
+    assert 'data-testid="finalise"' in html
+    assert reverse("supervision:appraisal_finalise", args=[draft.pk]) not in html
+    appraisal_save(
+        appraisal=draft,
+        user=principal,
+        version=draft.version,
+        scores=dict.fromkeys(saved_scores(draft), 2),
+        notes="",
+    )
+    html = client.get(_detail(draft)).content.decode()
+    assert reverse("supervision:appraisal_finalise", args=[draft.pk]) in html
