@@ -388,6 +388,13 @@ def _check_manager(user: User, school_id: int) -> None:
         raise ValidationError(_("Only the principal and the vice principal record training."))
 
 
+def _check_mgbk_seats(values: dict) -> None:
+    if values.get("kind") == TrainingEvent.Kind.MGBK and values.get("seats") is not None:
+        raise ValidationError(
+            {"seats": _("Every BK teacher takes part in an MGBK meeting; leave the seats empty.")}
+        )
+
+
 @transaction.atomic
 def training_event_create(
     *, school: School, created_by: User, competencies: Iterable, **values
@@ -395,6 +402,7 @@ def training_event_create(
     """Record an event. Every counselor of the school is expected at an MGBK meeting, so they
     are all listed as its participants at once."""
     _check_manager(created_by, school.pk)
+    _check_mgbk_seats(values)
     event = TrainingEvent(school=school, created_by=created_by, **values)
     event.full_clean()
     event.save()
@@ -420,6 +428,7 @@ def training_event_update(
 ) -> TrainingEvent:
     """Save an edit made on the form opened at `version`; StaleEdit if saved since."""
     _check_manager(user, event.school_id)
+    _check_mgbk_seats(values)
     candidate = TrainingEvent(
         pk=event.pk, school_id=event.school_id, created_by_id=event.created_by_id, **values
     )

@@ -119,6 +119,7 @@ def test_leaders_record_an_event_with_its_targeted_competencies(client_for, requ
         ({"seats": "0"}, "seats"),
         ({"title": ""}, "title"),
         ({"starts_on": "3 Oktober"}, "starts_on"),
+        ({"kind": TrainingEvent.Kind.MGBK, "seats": "2"}, "seats"),
     ],
 )
 def test_bad_event_input_is_explained_and_nothing_saved(client_for, principal, overrides, field):
