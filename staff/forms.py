@@ -267,10 +267,23 @@ class AttendanceForm(forms.Form):
                 choices=TrainingParticipation.Attendance.choices,
                 initial=participation.attendance,
             )
+            # What the form showed comes back, so that a change made meanwhile is noticed.
+            self.fields[f"shown_{participation.pk}"] = forms.ChoiceField(
+                choices=TrainingParticipation.Attendance.choices,
+                initial=participation.attendance,
+                widget=forms.HiddenInput,
+            )
             self.rows.append((participation, name))
 
-    def attendance(self) -> dict[int, str]:
-        return {participation.pk: self.cleaned_data[name] for participation, name in self.rows}
+    def attendance(self) -> dict[int, tuple[str, str]]:
+        """By participation id: (the value shown, the value chosen)."""
+        return {
+            participation.pk: (
+                self.cleaned_data[f"shown_{participation.pk}"],
+                self.cleaned_data[name],
+            )
+            for participation, name in self.rows
+        }
 
     def bound_rows(self):
         return [(participation, self[name]) for participation, name in self.rows]

@@ -606,21 +606,36 @@ def participation_withdraw(
 
 @transaction.atomic
 def attendance_record(
-    *, event: TrainingEvent, by: User, attendance: Mapping[int, str], today: datetime.date
+    *,
+    event: TrainingEvent,
+    by: User,
+    attendance: Mapping[int, tuple[str, str]],
+    today: datetime.date,
 ) -> int:
-    """Who attended (by participation id); how many rows changed. From the first day on."""
+    """Who attended: by participation id, (the value the form showed, the value chosen). A row
+    somebody else changed since the form was opened is not overwritten: StaleEdit, nothing
+    written. From the first day on; how many rows changed."""
     _check_manager(by, event.school_id)
     if event.starts_on > today:
         raise ValidationError(_("Record the attendance once the event has begun."))
-    if any(value not in TrainingParticipation.Attendance.values for value in attendance.values()):
+    valid = TrainingParticipation.Attendance.values
+    if any(shown not in valid or chosen not in valid for shown, chosen in attendance.values()):
         raise ValidationError(_("Choose an attendance for each BK teacher."))
     changed = []
-    for participation in event.participations.filter(withdrawn_at__isnull=True):
-        value = attendance.get(participation.pk)
-        if value is not None and value != participation.attendance:
-            participation.attendance = value
-            participation.updated_at = timezone.now()
-            changed.append(participation)
+    rows = TrainingParticipation.objects.select_for_update().filter(
+        event=event, withdrawn_at__isnull=True
+    )
+    for participation in rows:
+        if participation.pk not in attendance:
+            continue
+        shown, chosen = attendance[participation.pk]
+        if participation.attendance == chosen:
+            continue
+        if participation.attendance != shown:
+            raise StaleEdit(event)
+        participation.attendance = chosen
+        participation.updated_at = timezone.now()
+        changed.append(participation)
     TrainingParticipation.objects.bulk_update(changed, ["attendance", "updated_at"])
     return len(changed)
 

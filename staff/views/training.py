@@ -275,6 +275,15 @@ def training_attendance(request: HttpRequest, pk: int) -> HttpResponse:
                 attendance=form.attendance(),
                 today=timezone.localdate(),
             )
+        except training.StaleEdit:
+            messages.error(
+                request,
+                _(
+                    "Somebody else recorded the attendance meanwhile. Nothing was saved; here "
+                    "it is as it is now."
+                ),
+            )
+            return redirect("staff:training_attendance", pk=event.pk)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:

@@ -200,18 +200,11 @@ def test_an_event_that_took_place_is_not_cancelled(client_for, principal, event)
 
 
 def test_leaders_record_attendance_once_the_event_began(event, delegation, vice_principal):
+    absent = {delegation.pk: (Attendance.PRESENT, Attendance.ABSENT)}
     with pytest.raises(ValidationError):
-        attendance_record(
-            event=event,
-            by=vice_principal,
-            attendance={delegation.pk: Attendance.ABSENT},
-            today=date(2026, 9, 9),
-        )
+        attendance_record(event=event, by=vice_principal, attendance=absent, today=date(2026, 9, 9))
     changed = attendance_record(
-        event=event,
-        by=vice_principal,
-        attendance={delegation.pk: Attendance.ABSENT},
-        today=date(2026, 9, 10),
+        event=event, by=vice_principal, attendance=absent, today=date(2026, 9, 10)
     )
     assert changed == 1
     delegation.refresh_from_db()
@@ -227,11 +220,39 @@ def test_the_attendance_page_saves_each_participant(client_for, vice_principal, 
     with mock.patch("staff.views.training.timezone.localdate", return_value=date(2026, 9, 12)):
         response = client_for(vice_principal).post(
             reverse("staff:training_attendance", args=[event.pk]),
-            {f"attendance_{delegation.pk}": Attendance.EXCUSED},
+            {
+                f"attendance_{delegation.pk}": Attendance.EXCUSED,
+                f"shown_{delegation.pk}": Attendance.PRESENT,
+            },
         )
     assert response.status_code == 302
     delegation.refresh_from_db()
     assert delegation.attendance == Attendance.EXCUSED
+
+
+def test_attendance_changed_meanwhile_is_not_overwritten(
+    client_for, principal, vice_principal, event, delegation
+):
+    url = reverse("staff:training_attendance", args=[event.pk])
+    with mock.patch("staff.views.training.timezone.localdate", return_value=date(2026, 9, 12)):
+        # Both opened the form while the delegate was recorded present.
+        client_for(principal).post(
+            url,
+            {
+                f"attendance_{delegation.pk}": Attendance.ABSENT,
+                f"shown_{delegation.pk}": Attendance.PRESENT,
+            },
+        )
+        response = client_for(vice_principal).post(
+            url,
+            {
+                f"attendance_{delegation.pk}": Attendance.EXCUSED,
+                f"shown_{delegation.pk}": Attendance.PRESENT,
+            },
+        )
+    assert response["Location"] == url
+    delegation.refresh_from_db()
+    assert delegation.attendance == Attendance.ABSENT
 
 
 def test_mgbk_attendance_rate_counts_recorded_meetings(school, counselor):
