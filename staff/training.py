@@ -527,8 +527,10 @@ def delegation_confirm(
                 ]
             )
         delegated.append(participation)
+    # Robust: a mail server that is down is logged; the delegation stands.
     transaction.on_commit(
-        lambda: delegation_notify(event=locked, delegates=new, by=by, event_url=event_url)
+        lambda: delegation_notify(event=locked, delegates=new, by=by, event_url=event_url),
+        robust=True,
     )
     return delegated
 

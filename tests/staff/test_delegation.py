@@ -334,3 +334,19 @@ def test_nothing_ticked_is_explained(client_for, team, event, principal):
     response = client_for(principal).post(reverse("staff:training_delegation", args=[event.pk]), {})
     assert response.status_code == 200
     assert response.context["form"].errors["counselors"]
+
+
+def test_a_mail_server_that_is_down_does_not_undo_the_delegation(
+    client_for, team, event, principal, django_capture_on_commit_callbacks
+):
+    from unittest import mock
+
+    client = client_for(principal)
+    url = reverse("staff:training_delegation", args=[event.pk])
+    with (
+        mock.patch("staff.training.send_mail", side_effect=OSError("connection refused")),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        response = client.post(url, {"counselors": [team["Ani"].pk]})
+    assert response.status_code == 302
+    assert event.participations.filter(counselor=team["Ani"]).exists()
