@@ -670,3 +670,18 @@ def test_principal_home_query_count_does_not_grow_with_overdue_reports(
     shown = html.split('data-testid="school-overdue"')[1].split("</ul>")[0]
     assert shown.count("<li") == 10
     assert reverse("staff:training_summary") in html
+
+
+def test_the_training_pages_keep_to_the_strict_csp(client_for, principal, event, delegation):
+    client = client_for(principal)
+    pages = [
+        reverse("staff:training_list"),
+        reverse("staff:training_summary"),
+        reverse("staff:training_create"),
+        reverse("staff:training_detail", args=[event.pk]),
+        reverse("staff:training_delegation", args=[event.pk]),
+        reverse("staff:training_attendance", args=[event.pk]),
+    ]
+    for url in pages:
+        html = client.get(url).content.decode()
+        assert "<script>" not in html and "style=" not in html, url

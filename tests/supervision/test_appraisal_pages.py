@@ -490,3 +490,25 @@ def test_the_detail_page_offers_finalising_once_every_indicator_is_scored(
     )
     html = client.get(_detail(draft)).content.decode()
     assert reverse("supervision:appraisal_finalise", args=[draft.pk]) in html
+
+
+def test_the_appraisal_pages_keep_to_the_strict_csp(client_for, principal, counselor, draft):
+    """No inline script or style: the form's script and the chart's come from static files,
+    their data through json_script."""
+    finalised = appraisal_with_scores(
+        counselor=counselor, assessor=counselor, semester=draft.semester, kind=Appraisal.Kind.SELF
+    )
+    client = client_for(principal)
+    pages = [
+        reverse("supervision:appraisal_list"),
+        _edit(draft),
+        _detail(finalised),
+        reverse("supervision:appraisal_compare", args=[finalised.pk]),
+        reverse("supervision:competency_overview"),
+        reverse("supervision:competency_profile", args=[counselor.pk]),
+    ]
+    for url in pages:
+        html = client.get(url).content.decode()
+        assert "<script>" not in html and "style=" not in html, url
+        for script in re.findall(r"<script[^>]*>", html):
+            assert "src=" in script or 'type="application/json"' in script, (url, script)
