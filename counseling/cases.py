@@ -31,7 +31,8 @@ from counseling.models import (
     Student,
 )
 from staff.access import Permission, can
-from staff.models import Role, School, User
+from staff.models import User
+from staff.selectors import counselors_of
 
 
 class StaleEdit(Exception):
@@ -40,18 +41,6 @@ class StaleEdit(Exception):
     def __init__(self, current):
         super().__init__("stale edit")
         self.current = current
-
-
-def counselors_of(school: School | int) -> QuerySet[User]:
-    """Active users holding the counselor role at the school, by name."""
-    school_id = school if isinstance(school, int) else school.pk
-    return (
-        User.objects.filter(
-            school_id=school_id, is_active=True, role_assignments__role=Role.COUNSELOR
-        )
-        .distinct()
-        .order_by("full_name", "username")
-    )
 
 
 def _check_counselors(school_id: int, counselor: User, co_handlers: Iterable[User]) -> list[User]:

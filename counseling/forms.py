@@ -33,6 +33,7 @@ from counseling.models import (
     Student,
 )
 from counseling.referrals import consent_form_check
+from staff.forms import DateInput
 from staff.models import Role, User
 
 
@@ -205,13 +206,6 @@ class ReferralDeclineForm(forms.ModelForm):
         if not reason:
             raise forms.ValidationError(_("Say why the referral is not taken up."))
         return reason
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class OutboundReferralForm(forms.ModelForm):

@@ -1,5 +1,3 @@
-import uuid
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -8,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from staff.models import AcademicYear, School
+from staff.uploads import random_document_path
 
 nisn_validator = RegexValidator(r"^\d{10}$", _("A NISN has exactly 10 digits."))
 
@@ -526,8 +525,7 @@ class Collaboration(models.Model):
 
 def consent_form_path(instance: "OutboundReferral", filename: str) -> str:
     # Never the uploaded name: it may carry the child's name.
-    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
-    return f"consent/{instance.school_id}/{uuid.uuid4().hex}.{extension}"
+    return random_document_path("consent", instance.school_id, filename)
 
 
 class OutboundReferral(models.Model):

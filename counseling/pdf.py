@@ -14,6 +14,9 @@ from urllib.parse import unquote, urlsplit
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +35,31 @@ def load_weasyprint() -> ModuleType | None:
     except (ImportError, OSError) as exc:
         logger.warning("PDF export unavailable, WeasyPrint cannot be loaded: %s", exc)
         return None
+
+
+def unavailable_response(
+    request: HttpRequest, *, print_url: str, back_url: str, back_label: str
+) -> HttpResponse:
+    """The page a PDF link shows when WeasyPrint cannot be loaded (503): what to install, and
+    the print view meanwhile."""
+    context = {
+        "print_url": print_url,
+        "back_url": back_url,
+        "back_label": back_label,
+        "packages": " ".join(PDF_SYSTEM_PACKAGES),
+    }
+    return render(request, "pdf_unavailable.html", context, status=503)
+
+
+def pdf_response(
+    weasyprint: ModuleType, request: HttpRequest, template: str, context: dict, filename: str
+) -> HttpResponse:
+    """A print view's template rendered as a PDF file, never cached on the way."""
+    html = render_to_string(template, {**context, "for_pdf": True}, request=request)
+    response = HttpResponse(html_to_pdf(weasyprint, html), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def static_file_path(url: str) -> Path | None:

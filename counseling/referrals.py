@@ -16,7 +16,6 @@ from django.db import models, transaction
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from PIL import Image, UnidentifiedImageError
 
 from counseling.access import (
     classrooms_visible_to,
@@ -28,6 +27,7 @@ from counseling.cases import case_open
 from counseling.models import Case, Classroom, InboundReferral, OutboundReferral, Student
 from staff.access import Permission, can, has_role
 from staff.models import Role, User
+from staff.uploads import document_check, document_content_type
 
 # --- Inbound: a teacher refers a student to BK --------------------------------------------------
 
@@ -252,68 +252,16 @@ def teacher_home(user: User) -> TeacherHome:
 
 # --- Outbound: a case referred to an outside service -------------------------------------------
 
-CONSENT_FORM_MAX_BYTES = 5 * 1024 * 1024
-# The kinds of consent form accepted, by the extension they are stored under.
-CONSENT_FORM_CONTENT_TYPES = {
-    "pdf": "application/pdf",
-    "jpg": "image/jpeg",
-    "png": "image/png",
-}
-_SIGNATURES = (
-    (b"%PDF-", "pdf"),
-    (b"\xff\xd8\xff", "jpg"),
-    (b"\x89PNG\r\n\x1a\n", "png"),
-)
-_PILLOW_FORMATS = {"jpg": "JPEG", "png": "PNG"}
-
 
 def consent_form_check(upload: UploadedFile) -> UploadedFile:
-    """Refuse anything but a PDF, JPG or PNG of at most 5 MB, judged by the content, never by
-    the name; rename the upload to the detected kind so that it is stored (under a random
-    name, see counseling.models.consent_form_path) with the right extension."""
-    if upload.size is None or upload.size == 0:
-        raise ValidationError(_("The file is empty."), code="empty")
-    if upload.size > CONSENT_FORM_MAX_BYTES:
-        raise ValidationError(
-            _("The file is larger than 5 MB. Scan the form at a lower resolution."),
-            code="too_large",
-        )
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    kind = next((kind for signature, kind in _SIGNATURES if head.startswith(signature)), None)
-    if kind is None:
-        raise ValidationError(
-            _("The file is not a PDF, JPG or PNG. Upload a scan or photo of the signed form."),
-            code="wrong_type",
-        )
-    if kind in _PILLOW_FORMATS:
-        try:
-            with Image.open(upload) as image:
-                detected = image.format
-                image.verify()
-        except (
-            UnidentifiedImageError,
-            OSError,
-            SyntaxError,
-            ValueError,
-            Image.DecompressionBombError,
-        ):
-            detected = None
-        finally:
-            upload.seek(0)
-        if detected != _PILLOW_FORMATS[kind]:
-            raise ValidationError(
-                _("The image is damaged and cannot be opened. Scan or photograph the form again."),
-                code="damaged",
-            )
-    upload.name = f"consent.{kind}"
-    return upload
+    """A PDF, JPG or PNG of at most 5 MB, judged by its content (staff.uploads), renamed to the
+    detected kind so that it is stored (under a random name, see
+    counseling.models.consent_form_path) with the right extension."""
+    return document_check(upload, stem="consent")
 
 
 def consent_form_content_type(name: str) -> str:
-    extension = name.rsplit(".", 1)[-1].lower()
-    return CONSENT_FORM_CONTENT_TYPES.get(extension, "application/octet-stream")
+    return document_content_type(name)
 
 
 @transaction.atomic

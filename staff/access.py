@@ -9,9 +9,17 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 
-from staff.models import Role, User
+from staff.models import (
+    Appraisal,
+    DisseminationReport,
+    Role,
+    TrainingEvent,
+    TrainingParticipation,
+    User,
+)
 
 
 class Permission:
@@ -35,7 +43,23 @@ class Permission:
     RECORD_FACILITIES = "record_facilities"
     REQUEST_FACILITIES = "request_facilities"
     DECIDE_FACILITY_REQUESTS = "decide_facility_requests"
+    VIEW_APPRAISALS = "view_appraisals"
+    APPRAISE_COUNSELORS = "appraise_counselors"
+    SELF_APPRAISE = "self_appraise"
+    VIEW_TRAINING = "view_training"
+    MANAGE_TRAINING = "manage_training"
+    DELEGATE_TRAINING = "delegate_training"
 
+
+# Every role a school hands out (the district supervisor works across schools).
+SCHOOL_STAFF_ROLES = (
+    Role.PRINCIPAL,
+    Role.VICE_PRINCIPAL,
+    Role.COUNSELOR,
+    Role.HOMEROOM_TEACHER,
+    Role.SUBJECT_TEACHER,
+    Role.ADMIN_STAFF,
+)
 
 PERMISSIONS: dict[str, frozenset[str]] = {
     # Case lists, case pages and the collaboration log (never the confidential notes, which
@@ -59,16 +83,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     Permission.DECIDE_REFERRALS: frozenset({Role.COUNSELOR}),
     # The own meetings, action items and calendar feed: everyone who works at a school may be
     # invited to a meeting (which meetings each sees, supervision.access decides).
-    Permission.USE_CALENDAR: frozenset(
-        {
-            Role.PRINCIPAL,
-            Role.VICE_PRINCIPAL,
-            Role.COUNSELOR,
-            Role.HOMEROOM_TEACHER,
-            Role.SUBJECT_TEACHER,
-            Role.ADMIN_STAFF,
-        }
-    ),
+    Permission.USE_CALENDAR: frozenset(SCHOOL_STAFF_ROLES),
     # Scheduling meetings and keeping their minutes and action items.
     Permission.SCHEDULE_MEETINGS: frozenset({Role.PRINCIPAL, Role.VICE_PRINCIPAL}),
     # Writing the performance evaluations of a limited meeting (the counselor reads own).
@@ -81,6 +96,18 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     Permission.RECORD_FACILITIES: frozenset({Role.PRINCIPAL, Role.COUNSELOR}),
     Permission.REQUEST_FACILITIES: frozenset({Role.COUNSELOR}),
     Permission.DECIDE_FACILITY_REQUESTS: frozenset({Role.PRINCIPAL}),
+    # Competency appraisals and profiles: the principal's of every counselor, a counselor's
+    # own (which ones exactly, appraisals_visible_to decides). Nobody else, not even the vice
+    # principal (DESIGN.md, confidentiality).
+    Permission.VIEW_APPRAISALS: frozenset({Role.PRINCIPAL, Role.COUNSELOR}),
+    Permission.APPRAISE_COUNSELORS: frozenset({Role.PRINCIPAL}),
+    Permission.SELF_APPRAISE: frozenset({Role.COUNSELOR}),
+    # Training events and MGBK meetings are read by all of the school's staff.
+    Permission.VIEW_TRAINING: frozenset(SCHOOL_STAFF_ROLES),
+    # Recording events and their attendance: the school's leaders.
+    Permission.MANAGE_TRAINING: frozenset({Role.PRINCIPAL, Role.VICE_PRINCIPAL}),
+    # Deciding who is sent when seats are few (DESIGN.md: the principal decides).
+    Permission.DELEGATE_TRAINING: frozenset({Role.PRINCIPAL}),
 }
 
 _CACHE_ATTRIBUTE = "_role_codes_cache"
@@ -131,3 +158,99 @@ def permission_required(permission: str) -> Callable:
         return wrapped
 
     return decorator
+
+
+# --- Competency appraisals ---------------------------------------------------------------------
+# DESIGN.md, "Confidentiality": the principal sees every appraisal of the own school, a counselor
+# only the own, nobody else any. A draft is its assessor's work in progress: the counselor sees
+# the principal's appraisal once it is finalised, the principal a self-appraisal once submitted.
+
+
+def _school_id(user: User) -> int | None:
+    return getattr(user, "school_id", None)
+
+
+def appraisals_visible_to(user: User) -> QuerySet[Appraisal]:
+    if _school_id(user) is None:
+        return Appraisal.objects.none()
+    submitted = ~Q(status=Appraisal.Status.DRAFT)
+    visible = Q(pk__in=[])
+    if has_role(user, Role.PRINCIPAL):
+        visible |= Q(kind=Appraisal.Kind.PRINCIPAL) | (Q(kind=Appraisal.Kind.SELF) & submitted)
+    if has_role(user, Role.COUNSELOR):
+        visible |= Q(counselor=user, kind=Appraisal.Kind.SELF) | (
+            Q(counselor=user, kind=Appraisal.Kind.PRINCIPAL) & submitted
+        )
+    return Appraisal.objects.filter(school_id=user.school_id).filter(visible)
+
+
+def may_edit_appraisal(user: User, appraisal: Appraisal) -> bool:
+    """Scoring a draft: the school's principal for a principal's appraisal, the counselor for
+    the own self-appraisal. Nobody edits a finalised appraisal."""
+    if appraisal.school_id != _school_id(user) or not appraisal.is_draft:
+        return False
+    if appraisal.kind == Appraisal.Kind.PRINCIPAL:
+        return has_role(user, Role.PRINCIPAL) and appraisal.counselor_id != user.pk
+    return appraisal.counselor_id == user.pk and has_role(user, Role.COUNSELOR)
+
+
+def may_acknowledge_appraisal(user: User, appraisal: Appraisal) -> bool:
+    """The appraised counselor acknowledges the principal's finalised appraisal."""
+    return (
+        appraisal.school_id == _school_id(user)
+        and appraisal.kind == Appraisal.Kind.PRINCIPAL
+        and appraisal.status == Appraisal.Status.FINALISED
+        and appraisal.counselor_id == user.pk
+        and has_role(user, Role.COUNSELOR)
+    )
+
+
+def competency_profiles_visible_to(user: User) -> QuerySet[User]:
+    """Whose competency profile the user may open: the principal every counselor of the school
+    (and anyone appraised there before), a counselor the own."""
+    school_id = _school_id(user)
+    if school_id is None:
+        return User.objects.none()
+    people = User.objects.filter(school_id=school_id)
+    visible = Q(pk__in=[])
+    if has_role(user, Role.PRINCIPAL):
+        visible |= Q(role_assignments__role=Role.COUNSELOR) | Q(appraisals_received__isnull=False)
+    if has_role(user, Role.COUNSELOR):
+        visible |= Q(pk=user.pk)
+    return User.objects.filter(pk__in=people.filter(visible).values("pk"))
+
+
+# --- Training and MGBK -------------------------------------------------------------------------
+# Training records are read by every staff member of the school; a certificate only by its
+# owner and the principal.
+
+
+def training_events_visible_to(user: User) -> QuerySet[TrainingEvent]:
+    if not can(user, Permission.VIEW_TRAINING):
+        return TrainingEvent.objects.none()
+    return TrainingEvent.objects.filter(school_id=user.school_id)
+
+
+def participations_visible_to(user: User) -> QuerySet[TrainingParticipation]:
+    if not can(user, Permission.VIEW_TRAINING):
+        return TrainingParticipation.objects.none()
+    return TrainingParticipation.objects.filter(school_id=user.school_id)
+
+
+def dissemination_reports_visible_to(user: User) -> QuerySet[DisseminationReport]:
+    if not can(user, Permission.VIEW_TRAINING):
+        return DisseminationReport.objects.none()
+    return DisseminationReport.objects.filter(school_id=user.school_id)
+
+
+def may_read_certificate(user: User, participation: TrainingParticipation) -> bool:
+    if participation.school_id != _school_id(user) or not can(user, Permission.VIEW_TRAINING):
+        return False
+    return participation.counselor_id == user.pk or has_role(user, Role.PRINCIPAL)
+
+
+def participations_of(user: User) -> QuerySet[TrainingParticipation]:
+    """The user's own delegations: whose certificate and dissemination report they keep."""
+    if _school_id(user) is None or not has_role(user, Role.COUNSELOR):
+        return TrainingParticipation.objects.none()
+    return TrainingParticipation.objects.filter(school_id=user.school_id, counselor=user)

@@ -72,6 +72,19 @@ MENU = [
     MenuItem(
         _("BK room"), "supervision:facility_overview", "bi-door-open", Permission.VIEW_FACILITIES
     ),
+    MenuItem(
+        _("Appraisals"),
+        "supervision:appraisal_list",
+        "bi-clipboard-data",
+        Permission.VIEW_APPRAISALS,
+    ),
+    MenuItem(
+        _("Competency"),
+        "supervision:competency_overview",
+        "bi-graph-up",
+        Permission.VIEW_APPRAISALS,
+    ),
+    MenuItem(_("Training"), "staff:training_list", "bi-mortarboard", Permission.VIEW_TRAINING),
     MenuItem(_("User accounts"), "staff:account_list", "bi-people", Permission.MANAGE_ACCOUNTS),
     MenuItem(_("Access log"), "staff:access_log", "bi-shield-lock", Permission.READ_ACCESS_LOG),
 ]

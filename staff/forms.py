@@ -1,9 +1,18 @@
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import SetPasswordForm
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from staff.models import Role, User
+from staff.models import (
+    Competency,
+    DisseminationReport,
+    Role,
+    TrainingEvent,
+    TrainingParticipation,
+    User,
+)
+from staff.uploads import document_check
 
 # Roles a school's administrative staff may hand out; district roles belong to the operators.
 SCHOOL_ROLES = [choice for choice in Role.choices if choice[0] != Role.DISTRICT_SUPERVISOR]
@@ -129,3 +138,188 @@ class AccessLogFilterForm(forms.Form):
         if start and end and end < start:
             self.add_error("date_to", _("The end date is before the start date."))
         return cleaned
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker; the value in ISO form, whatever the language."""
+
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+DOCUMENT_ACCEPT = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
+MAX_TRAINING_HOURS = 500
+
+
+def checked_upload(upload, *, stem: str):
+    """A new upload checked by its content (staff.uploads); a file already stored as it is."""
+    if upload and hasattr(upload, "content_type"):
+        return document_check(upload, stem=stem)
+    return upload
+
+
+class CompetencyChoiceField(forms.ModelMultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple
+
+    def label_from_instance(self, obj: Competency) -> str:
+        return f"{obj.number}. {obj.title}"
+
+
+class TrainingEventForm(forms.ModelForm):
+    competencies = CompetencyChoiceField(
+        label=_("Targeted competencies"),
+        queryset=Competency.objects.none(),
+        required=False,
+        help_text=_("The competencies the event strengthens (Permendiknas 27/2008)."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = TrainingEvent
+        fields = [
+            "kind",
+            "title",
+            "organizer",
+            "place",
+            "starts_on",
+            "ends_on",
+            "hours",
+            "seats",
+            "competencies",
+            "description",
+        ]
+        widgets = {
+            "starts_on": DateInput(),
+            "ends_on": DateInput(),
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The active framework's competencies, and any an older version gave the event.
+        chosen = Q(pk__in=self.instance.competencies.all()) if self.instance.pk else Q(pk__in=[])
+        self.fields["competencies"].queryset = (
+            Competency.objects.filter(Q(framework__is_active=True) | chosen)
+            .select_related("framework")
+            .order_by("-framework__is_active", "number")
+        )
+        self.fields["hours"].min_value = 1
+        self.fields["hours"].widget.attrs.update({"min": 1, "max": MAX_TRAINING_HOURS})
+        self.fields["seats"].widget.attrs.update({"min": 1})
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+
+    def clean_hours(self) -> int:
+        hours = self.cleaned_data["hours"]
+        if not 1 <= hours <= MAX_TRAINING_HOURS:
+            raise forms.ValidationError(
+                _("Give the hours (JP) from 1 to %(max)s.") % {"max": MAX_TRAINING_HOURS}
+            )
+        return hours
+
+    def clean_seats(self) -> int | None:
+        seats = self.cleaned_data["seats"]
+        if seats is not None and seats < 1:
+            raise forms.ValidationError(_("At least one seat, or leave it empty for no limit."))
+        return seats
+
+    def clean(self):
+        cleaned = super().clean()
+        starts, ends = cleaned.get("starts_on"), cleaned.get("ends_on")
+        if starts and ends and ends < starts:
+            self.add_error("ends_on", _("The last day cannot come before the first day."))
+        return cleaned
+
+    def event_values(self) -> dict:
+        return {
+            name: self.cleaned_data[name] for name in self.Meta.fields if name != "competencies"
+        }
+
+
+class DelegationForm(forms.Form):
+    counselors = forms.ModelMultipleChoiceField(
+        label=_("BK teachers to delegate"),
+        queryset=User.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": _("Choose at least one BK teacher to delegate."),
+            "invalid_choice": _("A BK teacher chosen can no longer be delegated. Check again."),
+        },
+    )
+
+    def __init__(self, *args, counselors, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["counselors"].queryset = counselors
+
+
+class AttendanceForm(forms.Form):
+    """One choice per standing participant: present, excused, absent (or not recorded yet)."""
+
+    def __init__(self, *args, participations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = []
+        for participation in participations:
+            name = f"attendance_{participation.pk}"
+            self.fields[name] = forms.ChoiceField(
+                label=participation.counselor.full_name,
+                choices=TrainingParticipation.Attendance.choices,
+                initial=participation.attendance,
+            )
+            # What the form showed comes back, so that a change made meanwhile is noticed.
+            self.fields[f"shown_{participation.pk}"] = forms.ChoiceField(
+                choices=TrainingParticipation.Attendance.choices,
+                initial=participation.attendance,
+                widget=forms.HiddenInput,
+            )
+            self.rows.append((participation, name))
+
+    def attendance(self) -> dict[int, tuple[str, str]]:
+        """By participation id: (the value shown, the value chosen)."""
+        return {
+            participation.pk: (
+                self.cleaned_data[f"shown_{participation.pk}"],
+                self.cleaned_data[name],
+            )
+            for participation, name in self.rows
+        }
+
+    def bound_rows(self):
+        return [(participation, self[name]) for participation, name in self.rows]
+
+
+class CertificateForm(forms.ModelForm):
+    class Meta:
+        model = TrainingParticipation
+        fields = ["certificate"]
+        widgets = {"certificate": forms.FileInput(attrs={"accept": DOCUMENT_ACCEPT})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["certificate"].required = True
+
+    def clean_certificate(self):
+        return checked_upload(self.cleaned_data.get("certificate"), stem="certificate")
+
+
+class DisseminationReportForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = DisseminationReport
+        fields = ["summary", "materials", "materials_file", "shared_on"]
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 6}),
+            "materials": forms.Textarea(attrs={"rows": 3}),
+            "materials_file": forms.FileInput(attrs={"accept": DOCUMENT_ACCEPT}),
+            "shared_on": DateInput(),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+
+    def clean_materials_file(self):
+        return checked_upload(self.cleaned_data.get("materials_file"), stem="materials")

@@ -5,7 +5,15 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from staff.models import AcademicYear, AccessLogEntry, RoleAssignment, School, Semester, User
+from staff.models import (
+    AcademicYear,
+    AccessLogEntry,
+    Role,
+    RoleAssignment,
+    School,
+    Semester,
+    User,
+)
 
 
 def users_of_school(school: School) -> QuerySet[User]:
@@ -15,6 +23,18 @@ def users_of_school(school: School) -> QuerySet[User]:
             Prefetch("role_assignments", queryset=RoleAssignment.objects.order_by("role"))
         )
         .order_by("-is_active", "full_name", "username")
+    )
+
+
+def counselors_of(school: School | int) -> QuerySet[User]:
+    """Active users holding the counselor role at the school, by name."""
+    school_id = school if isinstance(school, int) else school.pk
+    return (
+        User.objects.filter(
+            school_id=school_id, is_active=True, role_assignments__role=Role.COUNSELOR
+        )
+        .distinct()
+        .order_by("full_name", "username")
     )
 
 

@@ -1,9 +1,13 @@
 """Small helpers shared by the pages of every app."""
 
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.forms import BaseForm
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseNotAllowed
 
 
 def query_without_page(request: HttpRequest) -> str:
@@ -15,6 +19,24 @@ def query_without_page(request: HttpRequest) -> str:
 
 def paginate(request: HttpRequest, items, per_page: int = 50) -> Page:
     return Paginator(items, per_page).get_page(request.GET.get("page"))
+
+
+def require_post_for(lookup: Callable[[HttpRequest, int], Any]) -> Callable:
+    """@require_POST for a state change of one record: the record is looked up first (404 when
+    the user may not see it), so that asking with GET reveals nothing of which records exist;
+    then anything but POST answers 405. The view receives the record instead of its pk."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(request: HttpRequest, pk: int, *args, **kwargs):
+            record = lookup(request, pk)
+            if request.method != "POST":
+                return HttpResponseNotAllowed(["POST"])
+            return view(request, record, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
 
 
 def add_form_errors(form: BaseForm, error: ValidationError) -> None:

@@ -4,6 +4,7 @@ import datetime
 from datetime import date
 
 import factory
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from counseling.models import (
@@ -16,7 +17,20 @@ from counseling.models import (
     PersonalBook,
     Student,
 )
-from staff.models import AcademicYear, RoleAssignment, School, Semester, User
+from staff.appraisals import appraisal_finalise, appraisal_save, appraisal_start
+from staff.demo_competency import indicator_scores_for
+from staff.models import (
+    AcademicYear,
+    Appraisal,
+    Competency,
+    DisseminationReport,
+    RoleAssignment,
+    School,
+    Semester,
+    TrainingEvent,
+    TrainingParticipation,
+    User,
+)
 
 TEST_PASSWORD = "uji-sandi-2026"  # noqa: S105
 
@@ -241,3 +255,115 @@ class ActionItemFactory(DjangoModelFactory):
     created_by = factory.SelfAttribute("meeting.organizer")
     description = factory.Sequence(lambda n: f"Menyusun rekap kehadiran {n + 1}")
     due_on = date(2026, 10, 28)
+
+
+# --- Competency appraisals and professional development (issue 4) ---------------------------
+
+
+def framework_competencies(numbers):
+    """Competencies of the active framework (shipped by migration) by their numbers."""
+    return list(Competency.objects.filter(framework__is_active=True, number__in=list(numbers)))
+
+
+def appraisal_with_scores(
+    *,
+    counselor,
+    assessor,
+    semester,
+    kind=Appraisal.Kind.PRINCIPAL,
+    competency_scores=None,
+    default_score=3,
+    finalise=True,
+):
+    """An appraisal through the services: each competency given the wanted score (1–4; by
+    competency number, `default_score` for the rest), finalised unless told otherwise."""
+    competency_scores = competency_scores or {}
+    appraisal = appraisal_start(
+        assessor=assessor, counselor=counselor, semester=semester, kind=kind
+    )
+    scores = {}
+    for competency in Competency.objects.filter(framework=appraisal.framework).prefetch_related(
+        "indicators"
+    ):
+        indicators = sorted(competency.indicators.all(), key=lambda i: i.number)
+        wanted = competency_scores.get(competency.number, default_score)
+        for indicator, value in zip(
+            indicators, indicator_scores_for(wanted, len(indicators)), strict=True
+        ):
+            scores[indicator.pk] = value
+    appraisal = appraisal_save(
+        appraisal=appraisal, user=assessor, version=appraisal.version, scores=scores, notes=""
+    )
+    if finalise:
+        appraisal = appraisal_finalise(
+            appraisal=appraisal, user=assessor, version=appraisal.version
+        )
+    return appraisal
+
+
+class TrainingEventFactory(DjangoModelFactory):
+    """A one-day bimtek with one seat; `competencies=[numbers]` names what it targets."""
+
+    class Meta:
+        model = TrainingEvent
+        skip_postgeneration_save = True
+
+    school = factory.SubFactory(SchoolFactory)
+    kind = TrainingEvent.Kind.BIMTEK
+    title = factory.Sequence(lambda n: f"Bimtek Layanan BK {n + 1}")
+    organizer = "MGBK SMP Kabupaten Contoh"
+    place = "Aula Dinas Pendidikan"
+    starts_on = date(2026, 9, 10)
+    ends_on = factory.SelfAttribute("starts_on")
+    hours = 8
+    seats = 1
+    created_by = factory.SubFactory(UserFactory, school=factory.SelfAttribute("..school"))
+
+    @factory.post_generation
+    def competencies(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.competencies.set(framework_competencies(extracted))
+
+
+class TrainingParticipationFactory(DjangoModelFactory):
+    """A counselor delegated to an event; pass event and counselor."""
+
+    class Meta:
+        model = TrainingParticipation
+
+    event = factory.SubFactory(TrainingEventFactory)
+    school = factory.SelfAttribute("event.school")
+    counselor = factory.SubFactory(UserFactory, school=factory.SelfAttribute("..school"))
+    delegated_by = factory.SelfAttribute("event.created_by")
+    delegated_at = factory.LazyFunction(timezone.now)
+    attendance = TrainingParticipation.Attendance.UNRECORDED
+
+
+class DisseminationReportFactory(DjangoModelFactory):
+    class Meta:
+        model = DisseminationReport
+
+    participation = factory.SubFactory(TrainingParticipationFactory)
+    school = factory.SelfAttribute("participation.school")
+    summary = "Teknik konseling kelompok dengan permainan peran; contoh skenario terlampir."
+    materials = "Modul bimtek (PDF) di grup MGBK."
+
+
+def past_semester(school, start_year: int, number: int = Semester.Number.ODD) -> Semester:
+    """A semester of an earlier school year (starting July `start_year`), not current."""
+    year, _ = AcademicYear.objects.get_or_create(
+        school=school,
+        name=f"{start_year}/{start_year + 1}",
+        defaults={
+            "start_date": date(start_year, 7, 1),
+            "end_date": date(start_year + 1, 6, 30),
+            "is_current": False,
+        },
+    )
+    if number == Semester.Number.ODD:
+        start, end = date(start_year, 7, 1), date(start_year, 12, 31)
+    else:
+        start, end = date(start_year + 1, 1, 1), date(start_year + 1, 6, 30)
+    return SemesterFactory(
+        academic_year=year, number=number, start_date=start, end_date=end, is_current=False
+    )

@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -145,18 +144,16 @@ def book_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     student, access = _readable_book(request, pk)
     weasyprint = pdf.load_weasyprint()
     if weasyprint is None:
-        return render(
+        return pdf.unavailable_response(
             request,
-            "counseling/book_pdf_unavailable.html",
-            {"student": student, "packages": " ".join(pdf.PDF_SYSTEM_PACKAGES)},
-            status=503,
+            print_url=reverse("counseling:book_print", args=[student.pk]),
+            back_url=reverse("counseling:student_book", args=[student.pk]),
+            back_label=_("Back to the personal book"),
         )
-    html = render_to_string(
+    return pdf.pdf_response(
+        weasyprint,
+        request,
         "counseling/book_print.html",
-        {**_print_context(request, student, access), "for_pdf": True},
-        request=request,
+        _print_context(request, student, access),
+        f"buku-pribadi-{student.nisn}.pdf",
     )
-    response = HttpResponse(pdf.html_to_pdf(weasyprint, html), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="buku-pribadi-{student.nisn}.pdf"'
-    response["Cache-Control"] = "private, no-store"
-    return response

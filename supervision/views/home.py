@@ -3,12 +3,15 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from counseling.referrals import teacher_home
 from counseling.selectors import counselor_home
 from staff.access import has_role
+from staff.appraisals import appraisals_to_acknowledge
 from staff.models import Role
 from staff.selectors import current_semester
+from staff.training import overdue_reports_for_home
 from supervision.selectors import facility_requests_waiting, meetings_home, vice_principal_home
 
 
@@ -25,4 +28,7 @@ def home(request: HttpRequest) -> HttpResponse:
     context["meetings_home"] = meetings_home(user)
     context["vice_principal_home"] = vice_principal_home(user)
     context["facility_requests_waiting"] = facility_requests_waiting(user)
+    context["to_acknowledge"] = appraisals_to_acknowledge(user)
+    # Dissemination reports past due: the delegate's own, and the school's for the principal.
+    context["overdue_reports"] = overdue_reports_for_home(user, today=timezone.localdate())
     return render(request, "supervision/home.html", context)

@@ -20,7 +20,13 @@ VISITS = "/supervision/visits/"
 BK_ROOM = "/supervision/facilities/"
 # Everyone at a school may be invited to meetings and given action items.
 CALENDAR = {MEETINGS, ACTION_ITEMS}
+APPRAISALS = "/supervision/appraisals/"
+COMPETENCY = "/supervision/competency/"
+TRAINING = "/staff/training/"
 ALL_MENUS = {
+    APPRAISALS,
+    COMPETENCY,
+    TRAINING,
     MEETINGS,
     ACTION_ITEMS,
     VISITS,
@@ -33,18 +39,45 @@ ALL_MENUS = {
     MY_REFERRALS,
     CASES,
     COLLABORATION,
+    APPRAISALS,
+    COMPETENCY,
+    TRAINING,
 }
 
 # The menu entries each role must see, and must not see.
 EXPECTED_MENUS = {
-    "principal": {ACCESS_LOG, REFERRALS, CASES, COLLABORATION, *CALENDAR, VISITS, BK_ROOM},
-    # Follows the school's referrals (and may refer a student from there).
-    "vice_principal": {REFERRALS, CASES, COLLABORATION, *CALENDAR, BK_ROOM},
-    "counselor": {STUDENTS, CLASSES, REFERRALS, CASES, COLLABORATION, *CALENDAR, VISITS, BK_ROOM},
+    "principal": {
+        ACCESS_LOG,
+        REFERRALS,
+        CASES,
+        COLLABORATION,
+        *CALENDAR,
+        VISITS,
+        BK_ROOM,
+        APPRAISALS,
+        COMPETENCY,
+        TRAINING,
+    },
+    # Follows the school's referrals (and may refer a student from there); records training,
+    # but sees no appraisal.
+    "vice_principal": {REFERRALS, CASES, COLLABORATION, *CALENDAR, BK_ROOM, TRAINING},
+    "counselor": {
+        STUDENTS,
+        CLASSES,
+        REFERRALS,
+        CASES,
+        COLLABORATION,
+        *CALENDAR,
+        VISITS,
+        BK_ROOM,
+        APPRAISALS,
+        COMPETENCY,
+        TRAINING,
+    },
     # Not a roster user, but sees the own class through the same pages.
-    "homeroom_teacher": {STUDENTS, CLASSES, MY_REFERRALS, *CALENDAR},
-    "subject_teacher": {MY_REFERRALS, *CALENDAR},
-    "admin_staff": {ACCOUNTS, STUDENTS, CLASSES, *CALENDAR},
+    "homeroom_teacher": {STUDENTS, CLASSES, MY_REFERRALS, *CALENDAR, TRAINING},
+    "subject_teacher": {MY_REFERRALS, *CALENDAR, TRAINING},
+    "admin_staff": {ACCOUNTS, STUDENTS, CLASSES, *CALENDAR, TRAINING},
 }
 
 

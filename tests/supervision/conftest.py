@@ -7,6 +7,13 @@ import pytest
 from django.utils import timezone
 
 from staff.models import Role
+from tests.competency_setup import (  # noqa: F401  (the appraisal tests' fixtures)
+    finalised,
+    other_counselor,
+    principal_draft,
+    self_draft,
+    semester,
+)
 from tests.factories import UserFactory
 
 JAKARTA = datetime.timezone(datetime.timedelta(hours=7))

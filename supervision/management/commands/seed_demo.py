@@ -17,6 +17,7 @@ from staff.demo import (
     seed_accounts,
     seed_school,
 )
+from staff.demo_competency import seed_competency_demo
 from staff.models import AcademicYear, Semester, User
 from supervision.demo import seed_supervision
 
@@ -81,6 +82,9 @@ class Command(BaseCommand):
             teachers=[users["walikelas7a"], users["gurumapel1"], users["tu"]],
             seed=2026,
         )
+
+        # Appraisals over four semesters, training, MGBK and delegations; skipped where present.
+        seed_competency_demo(users=users, first=first, second=second, today=today)
 
         for school in (first, second):
             semester = Semester.objects.select_related("academic_year").get(

@@ -276,3 +276,42 @@ class AccessLogEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("The access log is append-only.")
+
+
+# The competency framework, appraisals and professional development live in their own modules.
+from staff.models.competency import (  # noqa: E402
+    Appraisal,
+    Competency,
+    CompetencyArea,
+    CompetencyFramework,
+    CompetencyResult,
+    Indicator,
+    IndicatorScore,
+)
+from staff.models.training import (  # noqa: E402
+    DISSEMINATION_DAYS,
+    DisseminationReport,
+    TrainingEvent,
+    TrainingParticipation,
+)
+
+__all__ = [
+    "DISSEMINATION_DAYS",
+    "AcademicYear",
+    "AccessLogEntry",
+    "Appraisal",
+    "Competency",
+    "CompetencyArea",
+    "CompetencyFramework",
+    "CompetencyResult",
+    "DisseminationReport",
+    "Indicator",
+    "IndicatorScore",
+    "Role",
+    "RoleAssignment",
+    "School",
+    "Semester",
+    "TrainingEvent",
+    "TrainingParticipation",
+    "User",
+]
