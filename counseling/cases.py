@@ -31,6 +31,7 @@ from counseling.models import (
     Student,
 )
 from staff.access import Permission, can
+from staff.caching import school_data_changed
 from staff.models import Role, School, User
 
 
@@ -147,6 +148,8 @@ def case_update(
             Case.objects.select_related("counselor").prefetch_related("co_handlers").get(pk=case.pk)
         )
     case.co_handlers.set(co_handlers)
+    # The UPDATE above sends no signal.
+    school_data_changed(school_id=case.school_id)
     case.refresh_from_db()
     return case
 
@@ -374,6 +377,8 @@ def session_update(
             .get(pk=session.pk)
         )
     session.students.set(participants)
+    # The UPDATE above sends no signal.
+    school_data_changed(school_id=session.school_id)
     session.refresh_from_db()
     return session
 
