@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -473,9 +474,19 @@ def cases_for_list(
         cases = cases.filter(Q(counselor=user) | Exists(co_handled))
     if query:
         cases = cases.filter(student__full_name__icontains=query)
+    # The number of sessions as a subquery, not a join with GROUP BY: the database then takes
+    # the page's fifty cases in index order and counts only their sessions, and the list's
+    # total counts cases alone (Django leaves the unused subquery out of COUNT).
+    session_count = (
+        CounselingSession.objects.filter(case_id=OuterRef("pk"))
+        .order_by()
+        .values("case_id")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
     return (
         cases.select_related("student__classroom", "counselor")
-        .annotate(session_count=Count("sessions"))
+        .annotate(session_count=Coalesce(Subquery(session_count), 0))
         .order_by("-opened_on", "-pk")
     )
 
