@@ -311,7 +311,7 @@ def _css_urls(css: str) -> list[str]:
             if first:
                 urls.append(first[2])
     urls += [match[1] for match in _URL.findall(_FONT_FACE.sub("", css))]
-    return [url for url in urls if not url.startswith("data:")]
+    return [url.strip() for url in urls if not url.strip().startswith("data:")]
 
 
 @dataclass
