@@ -249,6 +249,10 @@ else:
             "LOCATION": "ruangbk",
         }
     }
+# How long a per-school figure may be kept (staff.caching). A change invalidates it at once in
+# the cache the change went through: with Redis, everywhere; in local memory, only in the worker
+# process that made the change, so there the others may show the old figure for a minute.
+SCHOOL_CACHE_TIMEOUT = 60 * 60 if REDIS_URL else 60
 
 # Sessions live in the database unless DJANGO_SESSION_STORE asks for the cache (Redis): "cache"
 # keeps them in Redis only, "cached_db" reads them from Redis and writes them to both.

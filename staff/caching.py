@@ -25,9 +25,11 @@ and again when the transaction commits (so that nobody keeps a value computed, b
 request, from the data before the commit). Cache values are pickled: keep them plain data
 (numbers, strings, lists, dicts, dataclasses of those), never querysets.
 
-The cache is Django's default one: each process's memory, or Redis shared by every
-application server when ``REDIS_URL`` is set. If Redis cannot be reached the value is computed
-(and the failure logged) rather than the page failing.
+The cache is Django's default one: Redis shared by every process of every application server
+when ``REDIS_URL`` is set; otherwise each process's own memory, where a change invalidates the
+values of the process that made it at once and those of the others when they expire, after a
+minute (settings.SCHOOL_CACHE_TIMEOUT). If Redis cannot be reached the value is computed (and
+the failure logged) rather than the page failing.
 """
 
 import logging
@@ -47,10 +49,10 @@ logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-# How long a value lives at most, changes or not (bounds the damage of a write that bypassed
-# both the signals and school_data_changed, such as SQL typed by hand).
-DEFAULT_TIMEOUT = 60 * 60
-# A token is kept for longer than any value stored under it.
+# A token is kept for longer than any value stored under it. How long a value lives at most,
+# changes or not, is settings.SCHOOL_CACHE_TIMEOUT: an hour with Redis (bounding the damage of a
+# write that bypassed both the signals and school_data_changed, such as SQL typed by hand), a
+# minute in local memory (where a change reaches the other worker processes' memory only so).
 TOKEN_TIMEOUT = 7 * 24 * 60 * 60
 
 _CACHE_ERRORS = (RedisError, OSError)
@@ -94,7 +96,7 @@ def cached_for_school(
     name: str,
     compute: Callable[[], T],
     semester_id: int | None = None,
-    timeout: int = DEFAULT_TIMEOUT,
+    timeout: int | None = None,
 ) -> T:
     """``compute()``'s value for this school (and semester), from the cache while no record of
     the school changed since it was computed."""
@@ -114,7 +116,7 @@ def cached_for_school(
     if settle and _token_age(token) < settle:
         return value
     try:
-        cache.set(key, value, timeout)
+        cache.set(key, value, settings.SCHOOL_CACHE_TIMEOUT if timeout is None else timeout)
     except _CACHE_ERRORS:
         logger.warning("Cache unreachable; %s for school %s not stored", name, school_id)
     return value
@@ -124,7 +126,7 @@ def _replace_token(school_id: int) -> None:
     try:
         cache.set(_token_key(school_id), _new_token(), TOKEN_TIMEOUT)
     except _CACHE_ERRORS:
-        # Values of this school may be served stale until they expire (DEFAULT_TIMEOUT).
+        # Values of this school may be served stale until they expire (SCHOOL_CACHE_TIMEOUT).
         logger.exception("Cache unreachable; cached values of school %s not invalidated", school_id)
 
 

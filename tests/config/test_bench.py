@@ -10,8 +10,9 @@ from django.urls import Resolver404, resolve
 BENCH = Path(__file__).resolve().parents[2] / "bench"
 sys.path.insert(0, str(BENCH))
 
-import pages  # noqa: E402
 import run  # noqa: E402
+
+import pages  # noqa: E402
 
 SAMPLES = {"student": 1, "case": 1, "semester": 1}
 

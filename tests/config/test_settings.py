@@ -193,7 +193,7 @@ def test_without_new_variables_one_server_needs_nothing_else():
     chosen = settings_under(
         "[s.CACHES['default']['BACKEND'], s.SESSION_ENGINE, s.STORAGES['default']['BACKEND'],"
         " sorted(s.DATABASES), s.DATABASE_ROUTERS, s.SCHOOL_CACHE_SETTLE_SECONDS,"
-        " 'staff.middleware.QueryCountHeaderMiddleware' in s.MIDDLEWARE]"
+        " 'staff.middleware.QueryCountHeaderMiddleware' in s.MIDDLEWARE, s.SCHOOL_CACHE_TIMEOUT]"
     )
     assert chosen == [
         "django.core.cache.backends.locmem.LocMemCache",
@@ -203,6 +203,8 @@ def test_without_new_variables_one_server_needs_nothing_else():
         ["staff.replica.ReportingReadsRouter"],
         0,
         False,
+        # Other worker processes learn of a change only when their copy expires.
+        60,
     ]
 
 
@@ -215,13 +217,16 @@ def test_without_new_variables_one_server_needs_nothing_else():
     ],
 )
 def test_redis_url_gives_a_shared_cache_and_may_hold_the_sessions(store, engine):
-    cache, session_engine = settings_under(
-        "[s.CACHES['default'], s.SESSION_ENGINE]", **REDIS, DJANGO_SESSION_STORE=store
+    cache, session_engine, timeout = settings_under(
+        "[s.CACHES['default'], s.SESSION_ENGINE, s.SCHOOL_CACHE_TIMEOUT]",
+        **REDIS,
+        DJANGO_SESSION_STORE=store,
     )
     assert cache["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
     assert cache["LOCATION"] == REDIS["REDIS_URL"]
     assert cache["KEY_PREFIX"] == "ruangbk"
     assert session_engine == engine
+    assert timeout == 60 * 60
 
 
 def test_s3_media_storage_is_a_private_bucket_with_short_signed_urls():
