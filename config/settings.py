@@ -8,6 +8,7 @@ start-up with a message naming the variable, rather than running with a guess.
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from csp.constants import NONE, SELF
@@ -97,7 +98,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files leave here, precompressed; everything below is gzipped for browsers that ask
+    # (Django's GZipMiddleware pads responses against BREACH; CSRF tokens are masked anyway).
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "staff.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -112,6 +116,10 @@ MIDDLEWARE = [
     # Last, as django-axes asks, so that it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]
+
+# For `make bench` only: each response says how many database queries it took.
+if env_bool("DJANGO_QUERY_COUNT_HEADER", default=False):
+    MIDDLEWARE.insert(0, "staff.middleware.QueryCountHeaderMiddleware")
 
 ROOT_URLCONF = "config.urls"
 
@@ -148,6 +156,32 @@ if _database["ENGINE"] == "django.db.backends.postgresql":
     _database["CONN_HEALTH_CHECKS"] = True
 DATABASES = {"default": _database}
 
+# A read replica of the same database, for the dashboards' and reports' reads (staff.replica).
+if env.str("DATABASE_REPLICA_URL", default="").strip():
+    try:
+        _replica = env.db_url("DATABASE_REPLICA_URL")
+    except (ImproperlyConfigured, ValueError, KeyError) as exc:
+        raise ImproperlyConfigured(
+            f"DATABASE_REPLICA_URL is not a database URL Django understands: {exc}"
+        ) from None
+    if _replica.get("ENGINE") != _database["ENGINE"]:
+        raise ImproperlyConfigured(
+            "DATABASE_REPLICA_URL must name the same kind of database as DATABASE_URL "
+            f"(a replica of it); got {_replica.get('ENGINE')!r} beside {_database['ENGINE']!r}."
+        )
+    for _key in ("CONN_MAX_AGE", "CONN_HEALTH_CHECKS"):
+        if _key in _database:
+            _replica[_key] = _database[_key]
+    # Tests create no database on the replica: it stands for the test database itself.
+    _replica["TEST"] = {"MIRROR": "default"}
+    DATABASES["replica"] = _replica
+DATABASE_ROUTERS = ["staff.replica.ReportingReadsRouter"]
+# A replica may lag behind; a per-school cached value computed this soon after a change is not
+# kept (staff.caching), so that it cannot outlive the change it missed.
+SCHOOL_CACHE_SETTLE_SECONDS = (
+    env_int("DATABASE_REPLICA_MAX_LAG", default=5) if "replica" in DATABASES else 0
+)
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "staff.User"
 
@@ -183,6 +217,63 @@ SESSION_IDLE_TIMEOUT = int(timedelta(minutes=30).total_seconds())
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
+# Cache: Redis when REDIS_URL names a server, shared by every application server; otherwise each
+# process's own memory (enough for one server: the per-school caches are invalidated per process).
+REDIS_URL = env.str("REDIS_URL", default="").strip()
+if REDIS_URL:
+    _redis = urlsplit(REDIS_URL)
+    if _redis.scheme not in {"redis", "rediss", "unix"}:
+        # Only the scheme is repeated: the URL may hold a password.
+        raise ImproperlyConfigured(
+            f"REDIS_URL must start with redis://, rediss:// or unix://; got {_redis.scheme!r}."
+        )
+    if _redis.scheme != "unix" and not _redis.hostname:
+        raise ImproperlyConfigured("REDIS_URL names no host, as in redis://host:6379/0.")
+    if _redis.scheme != "unix" and _redis.path.strip("/") and not _redis.path.strip("/").isdigit():
+        raise ImproperlyConfigured(
+            "REDIS_URL's path must be a database number, as in redis://host:6379/0."
+        )
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "ruangbk",
+            # A Redis that does not answer slows a page by two seconds, not forever.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "ruangbk",
+        }
+    }
+# How long a per-school figure may be kept (staff.caching). A change invalidates it at once in
+# the cache the change went through: with Redis, everywhere; in local memory, only in the worker
+# process that made the change, so there the others may show the old figure for a minute.
+SCHOOL_CACHE_TIMEOUT = 60 * 60 if REDIS_URL else 60
+
+# Sessions live in the database unless DJANGO_SESSION_STORE asks for the cache (Redis): "cache"
+# keeps them in Redis only, "cached_db" reads them from Redis and writes them to both.
+_SESSION_ENGINES = {
+    "db": "django.contrib.sessions.backends.db",
+    "cached_db": "django.contrib.sessions.backends.cached_db",
+    "cache": "django.contrib.sessions.backends.cache",
+}
+SESSION_STORE = env.str("DJANGO_SESSION_STORE", default="").strip().lower() or "db"
+if SESSION_STORE not in _SESSION_ENGINES:
+    raise ImproperlyConfigured(
+        f"DJANGO_SESSION_STORE must be one of {', '.join(_SESSION_ENGINES)}; got {SESSION_STORE!r}."
+    )
+if SESSION_STORE != "db" and not REDIS_URL:
+    # Each process's own memory would sign people out, or in, depending on the server they reach.
+    raise ImproperlyConfigured(
+        f"DJANGO_SESSION_STORE={SESSION_STORE} keeps sessions in the cache, which every "
+        "application server shares only through Redis: set REDIS_URL, or use db."
+    )
+SESSION_ENGINE = _SESSION_ENGINES[SESSION_STORE]
+
 # Login throttling: five failures for one username from one address lock it for 15 minutes.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
@@ -208,12 +299,59 @@ USE_TZ = True
 USE_THOUSAND_SEPARATOR = False
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env.str("DJANGO_STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# WhiteNoise serves fingerprinted files (every {% static %} URL when not debugging) as immutable
+# for ten years; the few unfingerprinted copies for a minute. Brotli (.br) files are written
+# beside gzip ones by collectstatic because the brotli package is installed.
+WHITENOISE_MAX_AGE = 0 if DEBUG else 60
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env.str("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "media")))
+
+# Uploaded files (consent forms): the local disk, or a private S3-compatible bucket that every
+# application server shares. Either way they are only ever served through views that check
+# access (never through MEDIA_URL or a public bucket URL).
+MEDIA_STORAGE = env.str("DJANGO_MEDIA_STORAGE", default="").strip().lower() or "local"
+if MEDIA_STORAGE == "local":
+    _media_storage: dict = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+elif MEDIA_STORAGE == "s3":
+    _s3_bucket = env.str("DJANGO_S3_BUCKET", default="").strip()
+    if not _s3_bucket:
+        raise ImproperlyConfigured("DJANGO_S3_BUCKET is required when DJANGO_MEDIA_STORAGE=s3.")
+    _s3_key_id = env.str("DJANGO_S3_ACCESS_KEY_ID", default="").strip()
+    _s3_secret = env.str("DJANGO_S3_SECRET_ACCESS_KEY", default="").strip()
+    if bool(_s3_key_id) != bool(_s3_secret):
+        raise ImproperlyConfigured(
+            "DJANGO_S3_ACCESS_KEY_ID and DJANGO_S3_SECRET_ACCESS_KEY go together: set both, or "
+            "neither to use the server's own credentials (an instance role, AWS_* variables)."
+        )
+    _s3_endpoint = env.str("DJANGO_S3_ENDPOINT_URL", default="").strip()
+    if _s3_endpoint and not _s3_endpoint.startswith(("https://", "http://")):
+        raise ImproperlyConfigured(
+            f"DJANGO_S3_ENDPOINT_URL must start with https:// or http://; got {_s3_endpoint!r}."
+        )
+    _s3_addressing = env.str("DJANGO_S3_ADDRESSING_STYLE", default="").strip().lower() or "auto"
+    if _s3_addressing not in {"auto", "path", "virtual"}:
+        raise ImproperlyConfigured(
+            f"DJANGO_S3_ADDRESSING_STYLE must be auto, path or virtual; got {_s3_addressing!r}."
+        )
+    _s3_options = {
+        "bucket_name": _s3_bucket,
+        "access_key": _s3_key_id,
+        "secret_key": _s3_secret,
+        "endpoint_url": _s3_endpoint,
+        "region_name": env.str("DJANGO_S3_REGION", default="").strip(),
+        "addressing_style": "" if _s3_addressing == "auto" else _s3_addressing,
+    }
+    _media_storage = {
+        "BACKEND": "staff.storage.PrivateS3Storage",
+        # What is not given is left to boto3 (its credential chain, the bucket's region).
+        "OPTIONS": {name: value for name, value in _s3_options.items() if value},
+    }
+else:
+    raise ImproperlyConfigured(f"DJANGO_MEDIA_STORAGE must be local or s3; got {MEDIA_STORAGE!r}.")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _media_storage,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

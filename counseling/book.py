@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 
 from counseling.access import BookAccess
 from counseling.models import PersonalBook, PersonalBookSection, Student
+from staff.caching import school_data_changed
 from staff.models import School, User
 
 Key = PersonalBookSection.Key
@@ -695,6 +696,7 @@ def _recompute_completeness(book: PersonalBook, now) -> None:
     book.completeness = completeness(data_by_key)
     book.updated_at = now
     PersonalBook.objects.filter(pk=book.pk).update(completeness=book.completeness, updated_at=now)
+    school_data_changed(school_id=book.school_id)
 
 
 @transaction.atomic
@@ -1075,6 +1077,7 @@ def personal_books_fill_from_import(
         changed_sections, ["data", "version", "updated_by", "updated_at"]
     )
     PersonalBook.objects.bulk_update(changed_books, ["completeness", "updated_at"])
+    school_data_changed(school_id=school.pk)
     return len(changed_books) + len(new_books)
 
 

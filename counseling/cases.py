@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,6 +32,7 @@ from counseling.models import (
     Student,
 )
 from staff.access import Permission, can
+from staff.caching import school_data_changed
 from staff.models import User
 from staff.selectors import counselors_of
 
@@ -136,6 +138,8 @@ def case_update(
             Case.objects.select_related("counselor").prefetch_related("co_handlers").get(pk=case.pk)
         )
     case.co_handlers.set(co_handlers)
+    # The UPDATE above sends no signal.
+    school_data_changed(school_id=case.school_id)
     case.refresh_from_db()
     return case
 
@@ -363,6 +367,8 @@ def session_update(
             .get(pk=session.pk)
         )
     session.students.set(participants)
+    # The UPDATE above sends no signal.
+    school_data_changed(school_id=session.school_id)
     session.refresh_from_db()
     return session
 
@@ -457,9 +463,19 @@ def cases_for_list(
         cases = cases.filter(Q(counselor=user) | Exists(co_handled))
     if query:
         cases = cases.filter(student__full_name__icontains=query)
+    # The number of sessions as a subquery, not a join with GROUP BY: the database then takes
+    # the page's fifty cases in index order and counts only their sessions, and the list's
+    # total counts cases alone (Django leaves the unused subquery out of COUNT).
+    session_count = (
+        CounselingSession.objects.filter(case_id=OuterRef("pk"))
+        .order_by()
+        .values("case_id")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
     return (
         cases.select_related("student__classroom", "counselor")
-        .annotate(session_count=Count("sessions"))
+        .annotate(session_count=Coalesce(Subquery(session_count), 0))
         .order_by("-opened_on", "-pk")
     )
 

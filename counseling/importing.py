@@ -519,7 +519,8 @@ def students_import_apply(*, school: School, rows: list[ImportRow], user: User) 
         book_rows.append((student, row))
     Student.objects.bulk_create(created)
     Student.objects.bulk_update(updated, [*_UPDATED_FIELDS, "updated_at"])
-    # The parents, address, health figures… go to the personal books, where still empty.
+    # The parents, address, health figures… go to the personal books, where still empty
+    # (which also invalidates the school's cached figures: bulk writes send no signals).
     personal_books_fill_from_import(
         school=school,
         user=user,

@@ -356,6 +356,8 @@ class Case(models.Model):
         ordering = ["-opened_on", "-id"]
         indexes = [
             models.Index(fields=["school", "status", "-opened_on"], name="case_school_status_idx"),
+            # The case list of every status, newest first, a page at a time.
+            models.Index(fields=["school", "-opened_on", "-id"], name="case_school_opened_idx"),
             models.Index(fields=["counselor", "status"], name="case_counselor_status_idx"),
             models.Index(fields=["student", "-opened_on"], name="case_student_idx"),
         ]
@@ -453,6 +455,13 @@ class CounselingSession(models.Model):
             models.Index(fields=["counselor", "-starts_at"], name="session_counselor_time_idx"),
             models.Index(fields=["case", "starts_at"], name="session_case_time_idx"),
             models.Index(fields=["counselor", "next_appointment"], name="session_next_appt_idx"),
+            # The counselor's home: the school's appointments of the week (led by the counselor
+            # or in a case they handle). Only sessions that set one.
+            models.Index(
+                fields=["school", "next_appointment"],
+                condition=Q(next_appointment__isnull=False),
+                name="session_school_next_appt_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from counseling.models import Classroom, Student
+from staff.caching import school_data_changed
 from staff.models import AcademicYear, School, Semester
 from staff.services import semester_make_current
 
@@ -358,6 +359,8 @@ def promotion_apply(
         Student.objects.filter(pk__in=graduates).update(
             status=Student.Status.GRADUATED, updated_at=now
         )
+    # Bulk writes send no signals.
+    school_data_changed(school_id=school.pk)
     if first_semester is not None:
         semester_make_current(semester=first_semester)
     return PromotionResult(

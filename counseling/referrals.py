@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -159,8 +159,12 @@ def _decide(referral: InboundReferral, *, status: str, decided_by: User, **value
 def referrals_for_inbox(user: User, *, status: str | None = None) -> QuerySet[InboundReferral]:
     """The school's referrals for triage: those waiting for BK first (oldest first, they have
     waited longest), then the decided ones, newest first."""
-    referrals = inbound_referral_details_visible_to(user).select_related(
-        "student__classroom", "referred_by", "decided_by", "case"
+    # Prefetched, not joined: the order is computed, so a join would pair every referral of
+    # the school with its student (reading the whole student table) before keeping a page.
+    referrals = inbound_referral_details_visible_to(user).prefetch_related(
+        Prefetch("student", queryset=Student.objects.select_related("classroom")),
+        "referred_by",
+        "decided_by",
     )
     if status:
         referrals = referrals.filter(status=status)

@@ -145,10 +145,7 @@ def counselor_home(user: User, *, now: datetime.datetime | None = None) -> Couns
         .order_by("book_completeness", "full_name", "pk")[:LOWEST_BOOKS_SHOWN]
     )
 
-    # Through the primary keys: the co-handler join of cases_handled_by would count a case twice.
-    handled = Case.objects.filter(
-        pk__in=cases_handled_by(user).values("pk"), status__in=Case.OPEN_STATUSES
-    )
+    handled = cases_handled_by(user).filter(status__in=Case.OPEN_STATUSES)
     by_status = {
         row["status"]: row["count"]
         for row in handled.order_by().values("status").annotate(count=Count("pk"))

@@ -9,3 +9,12 @@ class StaffConfig(AppConfig):
 
     def ready(self) -> None:
         from staff import signals  # noqa: F401
+        from staff.caching import watch_school_records
+        from staff.models import RoleAssignment, Semester, User
+
+        # Who is a counselor of the school, and which semester is current, shape its figures;
+        # signing in (last_login) does not.
+        watch_school_records(User, Semester, ignored_fields=["last_login"])
+        watch_school_records(
+            RoleAssignment, school_id_of=lambda assignment: assignment.user.school_id
+        )

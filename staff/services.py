@@ -8,6 +8,7 @@ from django.db import models, transaction
 from django.http import HttpRequest
 
 from staff.access import forget_roles
+from staff.caching import school_data_changed
 from staff.models import AccessLogEntry, RoleAssignment, School, Semester, User
 
 
@@ -67,6 +68,7 @@ def user_set_roles(*, user: User, roles: Iterable[str]) -> None:
     RoleAssignment.objects.bulk_create(
         [RoleAssignment(user=user, role=role) for role in sorted(wanted - current)]
     )
+    school_data_changed(school_id=user.school_id)
     forget_roles(user)
 
 
@@ -133,3 +135,4 @@ def semester_make_current(*, semester: Semester) -> None:
     if not semester.is_current:
         semester.is_current = True
         semester.save(update_fields=["is_current"])
+    school_data_changed(school_id=semester.school_id)

@@ -8,7 +8,7 @@ import pytest
 NO_SKIP_VARIABLE = "RUANGBK_NO_SKIP"
 
 
-def skip_or_fail(reason: str) -> None:
+def skip_or_fail(reason: str, *, whole_module: bool = False) -> None:
     if os.environ.get(NO_SKIP_VARIABLE, "") not in {"", "0"}:
         pytest.fail(f"{reason} ({NO_SKIP_VARIABLE} is set, so this may not be skipped)")
-    pytest.skip(reason)
+    pytest.skip(reason, allow_module_level=whole_module)
