@@ -27,6 +27,7 @@ from staff.access import (
     may_acknowledge_appraisal,
     may_edit_appraisal,
 )
+from staff.caching import school_data_changed
 from staff.models import (
     Appraisal,
     Competency,
@@ -370,6 +371,7 @@ def appraisal_save(
             changed.append(row)
     IndicatorScore.objects.bulk_update(changed, ["score"])
     Appraisal.objects.filter(pk=appraisal.pk).update(notes=notes.strip())
+    school_data_changed(school_id=appraisal.school_id)
     appraisal.refresh_from_db()
     return appraisal
 
@@ -415,6 +417,7 @@ def appraisal_finalise(*, appraisal: Appraisal, user: User, version: int) -> App
         final_score=result.final_score_shown,
         category=result.category,
     )
+    school_data_changed(school_id=appraisal.school_id)
     appraisal.refresh_from_db()
     return appraisal
 
@@ -436,6 +439,7 @@ def appraisal_acknowledge(*, appraisal: Appraisal, user: User, comment: str) -> 
     )
     if not updated:
         raise AppraisalLocked(Appraisal.objects.get(pk=appraisal.pk))
+    school_data_changed(school_id=appraisal.school_id)
     appraisal.refresh_from_db()
     return appraisal
 

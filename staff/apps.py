@@ -10,7 +10,15 @@ class StaffConfig(AppConfig):
     def ready(self) -> None:
         from staff import signals  # noqa: F401
         from staff.caching import watch_school_records
-        from staff.models import RoleAssignment, Semester, User
+        from staff.models import (
+            Appraisal,
+            DisseminationReport,
+            RoleAssignment,
+            Semester,
+            TrainingEvent,
+            TrainingParticipation,
+            User,
+        )
 
         # Who is a counselor of the school, and which semester is current, shape its figures;
         # signing in (last_login) does not.
@@ -18,3 +26,6 @@ class StaffConfig(AppConfig):
         watch_school_records(
             RoleAssignment, school_id_of=lambda assignment: assignment.user.school_id
         )
+        # Appraisals, training and dissemination; their services that write with update() or
+        # bulk inserts call school_data_changed themselves.
+        watch_school_records(Appraisal, TrainingEvent, TrainingParticipation, DisseminationReport)

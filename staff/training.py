@@ -43,6 +43,7 @@ from staff.access import (
     participations_visible_to,
     training_events_visible_to,
 )
+from staff.caching import school_data_changed
 from staff.models import (
     DISSEMINATION_DAYS,
     Appraisal,
@@ -448,6 +449,7 @@ def training_event_update(
         raise StaleEdit(TrainingEvent.objects.get(pk=event.pk))
     event.refresh_from_db()
     event.competencies.set(competencies)
+    school_data_changed(school_id=event.school_id)
     return event
 
 
@@ -463,6 +465,7 @@ def training_event_cancel(
     TrainingEvent.objects.filter(pk=event.pk).update(
         is_cancelled=True, version=F("version") + 1, updated_at=timezone.now()
     )
+    school_data_changed(school_id=event.school_id)
     event.refresh_from_db()
     return event
 
@@ -639,6 +642,8 @@ def attendance_record(
         participation.updated_at = timezone.now()
         changed.append(participation)
     TrainingParticipation.objects.bulk_update(changed, ["attendance", "updated_at"])
+    if changed:
+        school_data_changed(school_id=event.school_id)
     return len(changed)
 
 
@@ -779,11 +784,12 @@ def report_for_page(user: User) -> QuerySet[DisseminationReport]:
 
 
 def dissemination_shared_at(report: DisseminationReport) -> list:
-    """The meetings where the report was presented. Meetings live in supervision, which names
-    the report from its side (DESIGN.md), so that staff need not import it; until that link
-    exists there is none. Merge point: return the meetings pointing at this report, e.g.
-    ``list(report.<related name of the meeting's link>.all())``."""
-    return []
+    """The meetings, not cancelled, where the report was presented. Meetings live in
+    supervision, which names the report from its side (DESIGN.md: a link between apps is
+    stored on the higher side), so staff reads them through the reverse relation."""
+    return list(
+        report.presented_at_meetings.filter(cancelled_at__isnull=True).order_by("starts_at", "pk")
+    )
 
 
 LATEST_OVERDUE_ON_HOME = 10

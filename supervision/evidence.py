@@ -13,9 +13,10 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from django.db.models import Count, Q
+from django.db.models import Avg, Count, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -23,6 +24,8 @@ from counseling.models import Case, Collaboration, CounselingSession
 from staff.access import Permission, can
 from staff.models import Semester, TrainingEvent, TrainingParticipation, User
 from staff.training import NOT_ATTENDED, RECORDED
+from supervision.access import action_items_visible_to, visits_visible_to
+from supervision.models import SupervisionVisit
 
 Strategy = CounselingSession.Strategy
 Partner = Collaboration.Partner
@@ -57,6 +60,16 @@ PARTNER_COMPETENCIES: dict[str, tuple[int, ...]] = {
     Partner.HOMEROOM_TEACHER: (8, 14),
     Partner.PARENT: (8, 14),
     Partner.OUTSIDE: (10,),
+}
+# What a supervision visit looked at: 13 designing the BK programme, 12/14 the practice and the
+# carrying out of services, 11 assessment to understand the counselee, 15 evaluating the
+# process and results, 7 high-quality performance (orderly administration).
+FOCUS_COMPETENCIES: dict[str, tuple[int, ...]] = {
+    SupervisionVisit.Focus.PROGRAMME_PLAN: (13,),
+    SupervisionVisit.Focus.CLASSICAL_GUIDANCE: (12, 14),
+    SupervisionVisit.Focus.INDIVIDUAL_RECORDS: (11, 15),
+    SupervisionVisit.Focus.PERSONAL_BOOKS: (11,),
+    SupervisionVisit.Focus.ADMINISTRATION: (7, 15),
 }
 CASES_FOLLOWED_UP_COMPETENCIES = (14, 15)
 MGBK_COMPETENCIES = (9,)
@@ -221,13 +234,59 @@ def training_attended(viewer: User, counselor: User, semester: Semester) -> Evid
             yield number, Evidence(_("Training"), value, url)
 
 
-# The lead connects supervision findings (issue 5) by appending their source here.
+def supervision_findings(viewer: User, counselor: User, semester: Semester) -> EvidenceRows:
+    """The principal's supervision visits of the semester, once observed: their focus and the
+    average checklist score, beside the competencies the focus speaks for. (Those who read an
+    appraisal read its counselor's visits; a visit the viewer may not read is left out.)"""
+    visits = (
+        visits_visible_to(viewer)
+        .filter(counselor=counselor, semester=semester)
+        .exclude(stage=SupervisionVisit.Stage.PLANNED)
+        .annotate(average=Avg("scores__score"))
+        .order_by("observed_on", "pk")
+    )
+    for visit in visits:
+        value = _("%(focus)s: average %(average)s of 4 (%(stage)s)") % {
+            "focus": visit.get_focus_display(),
+            "average": number_format(visit.average or 0, 2),
+            "stage": visit.get_stage_display().lower(),
+        }
+        url = reverse("supervision:visit_detail", args=[visit.pk])
+        for number in FOCUS_COMPETENCIES[visit.focus]:
+            yield number, Evidence(_("Supervision visit"), value, url)
+
+
+def actions_for_competency(viewer: User, counselor: User, semester: Semester) -> EvidenceRows:
+    """Action items agreed with the counselor (in a meeting, an evaluation or a visit's
+    follow-up) that name a competency and fall due within the semester."""
+    items = (
+        action_items_visible_to(viewer)
+        .filter(
+            assignee=counselor,
+            competency__isnull=False,
+            due_on__gte=semester.start_date,
+            due_on__lte=semester.end_date,
+        )
+        .select_related("competency")
+        .order_by("due_on", "pk")
+    )
+    url = reverse("supervision:my_action_items") if viewer.pk == counselor.pk else ""
+    for item in items:
+        value = _("%(what)s (%(status)s)") % {
+            "what": item.description,
+            "status": item.get_status_display().lower(),
+        }
+        yield item.competency.number, Evidence(_("Action item"), value, url)
+
+
 EVIDENCE_SOURCES: list[EvidenceSource] = [
     sessions_by_strategy,
     cases_followed_up,
     collaboration_by_partner,
     mgbk_attendance,
     training_attended,
+    supervision_findings,
+    actions_for_competency,
 ]
 
 

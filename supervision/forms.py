@@ -3,10 +3,20 @@
 import datetime
 
 from django import forms
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from staff.models import Appraisal, Indicator, Role, Semester, User
+from staff.models import (
+    Appraisal,
+    Competency,
+    DisseminationReport,
+    Indicator,
+    Role,
+    Semester,
+    TrainingEvent,
+    User,
+)
 from staff.scoring import INDICATOR_SCORES
 from supervision.meetings import INVITABLE_ROLES, members_of
 from supervision.models import (
@@ -21,6 +31,7 @@ from supervision.models import (
 )
 from supervision.models.facilities import FacilityState
 from supervision.scheduling import MAX_OCCURRENCES, Repeat
+from supervision.visits import NO_FOLLOW_UP_LINK
 
 
 def _date_input() -> forms.DateInput:
@@ -156,25 +167,43 @@ class MeetingCancelForm(forms.Form):
         return reason
 
 
+class ReportChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: DisseminationReport) -> str:
+        return f"{obj.participation.event.title} — {obj.participation.counselor.full_name}"
+
+
 class MinutesForm(forms.ModelForm):
-    """Attendance of every invitee, the minutes and the decisions."""
+    """Attendance of every invitee, the minutes and the decisions, and the dissemination
+    reports delegates presented at the meeting."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
     class Meta:
         model = Meeting
-        fields = ["minutes", "decisions"]
+        fields = ["minutes", "decisions", "dissemination_reports"]
+        field_classes = {"dissemination_reports": ReportChoiceField}
         widgets = {
             "minutes": forms.Textarea(attrs={"rows": 8}),
             "decisions": forms.Textarea(attrs={"rows": 4}),
+            "dissemination_reports": forms.CheckboxSelectMultiple,
         }
         help_texts = {
             "minutes": _("What was discussed, item by item of the agenda."),
             "decisions": _("What was decided. Action items are added on the meeting's page."),
+            "dissemination_reports": _(
+                "What delegates shared with colleagues at this meeting after a training."
+            ),
         }
 
-    def __init__(self, *args, invitations: list[MeetingInvitation], **kwargs):
+    def __init__(
+        self,
+        *args,
+        invitations: list[MeetingInvitation],
+        reports: QuerySet[DisseminationReport],
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
+        self.fields["dissemination_reports"].queryset = reports
         self.invitations = invitations
         self.fields["minutes"].required = True
         for invitation in invitations:
@@ -201,12 +230,19 @@ class MinutesForm(forms.ModelForm):
 class ActionItemForm(forms.ModelForm):
     class Meta:
         model = ActionItem
-        fields = ["description", "assignee", "due_on"]
+        fields = ["description", "assignee", "due_on", "competency"]
         field_classes = {"assignee": PersonChoiceField}
         widgets = {"due_on": _date_input()}
+        help_texts = {"competency": _("Optional: the BK competency this action strengthens.")}
 
     def __init__(self, *args, school_id: int, with_assignee: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
+        # The competencies of the framework in use, and the one already chosen (which may be of
+        # an older version).
+        chosen = self.instance.competency_id if self.instance.pk else None
+        self.fields["competency"].queryset = Competency.objects.filter(
+            Q(framework__is_active=True) | Q(pk=chosen)
+        ).order_by("number")
         if with_assignee:
             self.fields["assignee"].queryset = members_of(school_id)
         else:
@@ -364,9 +400,14 @@ class CoachingMeetingField(forms.ModelChoiceField):
         return f"{timezone.localtime(obj.starts_at):%d-%m-%Y %H:%M} — {obj.title}"
 
 
+class TrainingChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: TrainingEvent) -> str:
+        return f"{obj.starts_on:%d-%m-%Y} — {obj.title} ({obj.get_kind_display()})"
+
+
 class VisitFollowUpForm(forms.ModelForm):
     """How the recommendations are followed up: an action item for the counselor, a coaching
-    meeting, or both."""
+    meeting, a training, or several of them."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     action = forms.CharField(
@@ -379,22 +420,32 @@ class VisitFollowUpForm(forms.ModelForm):
 
     class Meta:
         model = SupervisionVisit
-        fields = ["follow_up", "follow_up_meeting", "followed_up_on"]
-        field_classes = {"follow_up_meeting": CoachingMeetingField}
+        fields = ["follow_up", "follow_up_meeting", "follow_up_training", "followed_up_on"]
+        field_classes = {
+            "follow_up_meeting": CoachingMeetingField,
+            "follow_up_training": TrainingChoiceField,
+        }
         widgets = {
             "follow_up": forms.Textarea(attrs={"rows": 4}),
             "followed_up_on": _date_input(),
         }
         help_texts = {
             "follow_up_meeting": _("A coaching meeting the BK teacher is invited to."),
+            "follow_up_training": _(
+                "A training of the school the BK teacher is to take part in; the delegation "
+                "itself is decided on the training's page."
+            ),
         }
 
-    def __init__(self, *args, coaching_meetings, **kwargs):
+    def __init__(self, *args, coaching_meetings, trainings, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["follow_up"].required = True
         self.fields["followed_up_on"].required = True
         self.fields["follow_up_meeting"].queryset = coaching_meetings
-        self.order_fields(["follow_up", "action", "action_due_on", "follow_up_meeting"])
+        self.fields["follow_up_training"].queryset = trainings
+        self.order_fields(
+            ["follow_up", "action", "action_due_on", "follow_up_meeting", "follow_up_training"]
+        )
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -404,10 +455,9 @@ class VisitFollowUpForm(forms.ModelForm):
             self.add_error("action_due_on", _("Give the action item a due date."))
         if due is not None and not action:
             self.add_error("action", _("Say what is to be done by that date."))
-        if not action and not cleaned.get("follow_up_meeting") and not self.errors:
-            raise forms.ValidationError(
-                _("Link the follow-up to an action item or a coaching meeting.")
-            )
+        linked = cleaned.get("follow_up_meeting") or cleaned.get("follow_up_training")
+        if not action and not linked and not self.errors:
+            raise forms.ValidationError(NO_FOLLOW_UP_LINK)
         return cleaned
 
 

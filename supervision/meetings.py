@@ -12,13 +12,14 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from counseling.cases import StaleEdit, counselors_of
 from staff.access import Permission, can
-from staff.models import Role, User
+from staff.caching import school_data_changed
+from staff.models import Competency, DisseminationReport, Role, User
 from supervision import notifications
 from supervision.models import (
     ActionItem,
@@ -172,6 +173,7 @@ def meeting_update(
     ).update(**values, version=F("version") + 1, updated_at=timezone.now())
     if not updated:
         raise StaleEdit(meeting_for_page(Meeting.objects.all()).get(pk=meeting.pk))
+    school_data_changed(school_id=meeting.school_id)
     meeting.refresh_from_db()
     before = set(meeting.invitations.values_list("person_id", flat=True))
     after = set(invitees)
@@ -242,8 +244,11 @@ def meeting_record_minutes(
     attendance: dict[int, str],
     minutes: str,
     decisions: str,
+    dissemination_reports: Iterable[DisseminationReport] = (),
 ) -> Meeting:
-    """Record who came, the minutes and the decisions, once the meeting has begun."""
+    """Record who came, the minutes and the decisions, once the meeting has begun, and which
+    dissemination reports were presented (a report not yet marked as shared is shared on the
+    meeting's day)."""
     if meeting.is_cancelled:
         raise ValidationError(_("A cancelled meeting has no minutes."))
     if meeting.starts_at > timezone.now():
@@ -265,8 +270,35 @@ def meeting_record_minutes(
     for invitation in invitations:
         invitation.attendance = attendance.get(invitation.person_id, invitation.attendance)
     MeetingInvitation.objects.bulk_update(invitations, ["attendance"])
+    reports = list(dissemination_reports)
+    if any(report.school_id != meeting.school_id for report in reports):
+        raise ValidationError({"dissemination_reports": _("Choose reports of your own school.")})
+    meeting.dissemination_reports.set(reports)
+    DisseminationReport.objects.filter(
+        pk__in=[report.pk for report in reports], shared_on__isnull=True
+    ).update(
+        shared_on=timezone.localtime(meeting.starts_at).date(),
+        version=F("version") + 1,
+        updated_at=now,
+    )
+    school_data_changed(school_id=meeting.school_id)
     meeting.refresh_from_db()
     return meeting
+
+
+def reports_to_present(meeting: Meeting) -> QuerySet[DisseminationReport]:
+    """Reports a meeting's minutes may name: the school's reports of the year before the
+    meeting, and those it names already."""
+    year_before = timezone.localtime(meeting.starts_at).date() - datetime.timedelta(days=366)
+    return (
+        DisseminationReport.objects.filter(school_id=meeting.school_id)
+        .filter(
+            Q(participation__event__ends_on__gte=year_before) | Q(presented_at_meetings=meeting)
+        )
+        .select_related("participation__event", "participation__counselor")
+        .distinct()
+        .order_by("-participation__event__ends_on", "pk")
+    )
 
 
 # --- Action items ---------------------------------------------------------------------------
@@ -287,6 +319,7 @@ def action_item_add(
     meeting: Meeting | None = None,
     evaluation: PerformanceEvaluation | None = None,
     is_confidential: bool = False,
+    competency: Competency | None = None,
 ) -> ActionItem:
     """An action item from a meeting, or an agreed action of an evaluation (assigned to the
     evaluated counselor and, like the evaluation, for the principal and that counselor only)."""
@@ -306,6 +339,7 @@ def action_item_add(
         assignee=assignee,
         due_on=due_on,
         is_confidential=is_confidential,
+        competency=competency,
         created_by=created_by,
     )
     item.full_clean()
@@ -315,7 +349,13 @@ def action_item_add(
 
 @transaction.atomic
 def action_item_update(
-    *, item: ActionItem, version: int, description: str, assignee: User, due_on: datetime.date
+    *,
+    item: ActionItem,
+    version: int,
+    description: str,
+    assignee: User,
+    due_on: datetime.date,
+    competency: Competency | None = None,
 ) -> ActionItem:
     if item.evaluation_id is not None and assignee.pk != item.assignee_id:
         raise ValidationError(
@@ -326,9 +366,11 @@ def action_item_update(
         description=description.strip(),
         assignee=assignee,
         due_on=due_on,
+        competency=competency,
         version=F("version") + 1,
         updated_at=timezone.now(),
     )
+    school_data_changed(school_id=item.school_id)
     if not updated:
         raise StaleEdit(ActionItem.objects.select_related("assignee").get(pk=item.pk))
     item.refresh_from_db()
@@ -400,6 +442,7 @@ def evaluation_save(
     )
     if not updated:
         raise StaleEdit(PerformanceEvaluation.objects.get(pk=existing.pk))
+    school_data_changed(school_id=existing.school_id)
     existing.refresh_from_db()
     return existing
 

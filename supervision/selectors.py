@@ -12,7 +12,7 @@ from django.utils import timezone
 from counseling.access import inbound_referrals_visible_to
 from counseling.models import InboundReferral
 from staff.access import Permission, can, has_role
-from staff.models import Role, School, Semester, User
+from staff.models import DisseminationReport, Role, School, Semester, User
 from supervision.access import (
     action_items_visible_to,
     evaluations_visible_to,
@@ -138,11 +138,21 @@ def meeting_invitations(meeting: Meeting) -> list[MeetingInvitation]:
     )
 
 
+def meeting_reports(meeting: Meeting) -> list[DisseminationReport]:
+    """The dissemination reports presented at the meeting (every reader of the meeting may read
+    them: training records are the whole school's)."""
+    return list(
+        meeting.dissemination_reports.select_related(
+            "participation__event", "participation__counselor"
+        ).order_by("participation__event__starts_on", "pk")
+    )
+
+
 def meeting_action_items(user: User, meeting: Meeting) -> list[ActionItem]:
     return list(
         action_items_visible_to(user)
         .filter(meeting=meeting)
-        .select_related("assignee")
+        .select_related("assignee", "competency")
         .order_by("due_on", "pk")
     )
 
@@ -180,7 +190,7 @@ def action_items_for_list(user: User, *, status: str = OPEN, everyone: bool = Fa
         items = items.filter(status=ActionItem.Status.OPEN, due_on__lt=timezone.localdate())
     elif status == DONE:
         items = items.exclude(status=ActionItem.Status.OPEN)
-    return items.select_related("assignee", "meeting").order_by("due_on", "pk")
+    return items.select_related("assignee", "meeting", "competency").order_by("due_on", "pk")
 
 
 def overdue_action_items(items: QuerySet[ActionItem]) -> QuerySet[ActionItem]:

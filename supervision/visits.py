@@ -2,24 +2,29 @@
 through planned → observed → feedback given → followed up.
 
 Each stage's service checks the visit's version (two open forms cannot overwrite each other)
-and the stage it comes from. A training a visit leads to will be one more follow-up link
-(see visit_follow_up).
+and the stage it comes from.
 """
 
 import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Avg, Count, F, QuerySet
+from django.db.models import Avg, Count, F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from counseling.cases import StaleEdit, counselors_of
-from staff.models import Semester, User
+from staff.caching import school_data_changed
+from staff.models import Semester, TrainingEvent, User
 from supervision.meetings import action_item_add
 from supervision.models import ChecklistItem, Meeting, SupervisionScore, SupervisionVisit
 
 Stage = SupervisionVisit.Stage
+
+NO_FOLLOW_UP_LINK = gettext_lazy(
+    "Link the follow-up to an action item, a coaching meeting or a training."
+)
 
 
 @transaction.atomic
@@ -46,7 +51,9 @@ def visits_plan(
         )
         visit.full_clean()
         visits.append(visit)
-    return SupervisionVisit.objects.bulk_create(visits)
+    created = SupervisionVisit.objects.bulk_create(visits)
+    school_data_changed(school_id=semester.school_id)
+    return created
 
 
 def checklist_for(visit: SupervisionVisit) -> list[ChecklistItem]:
@@ -70,6 +77,7 @@ def _advance(visit: SupervisionVisit, version: int, allowed: tuple[str, ...], **
         if current.version != version:
             raise StaleEdit(current)
         raise ValidationError(_("The visit is not at a stage where this can be recorded."))
+    school_data_changed(school_id=visit.school_id)
     visit.refresh_from_db()
 
 
@@ -143,15 +151,11 @@ def visit_follow_up(
     action: str = "",
     action_due_on: datetime.date | None = None,
     coaching_meeting: Meeting | None = None,
+    training: TrainingEvent | None = None,
 ) -> SupervisionVisit:
     """Close the visit with its follow-up, linked to a new action item for the counselor (for
     the principal and the counselor only, like the visit), a coaching meeting the counselor is
-    invited to, or both.
-
-    Training: when staff has training events, add a `training` argument here, a
-    `follow_up_training` foreign key on SupervisionVisit and a field on VisitFollowUpForm;
-    "at least one link" below then counts it too.
-    """
+    invited to, a training the school takes part in, or several of them."""
     if (
         coaching_meeting is not None
         and not coaching_meetings_for(visit).filter(pk=coaching_meeting.pk).exists()
@@ -159,8 +163,12 @@ def visit_follow_up(
         raise ValidationError(
             {"follow_up_meeting": _("Choose a coaching meeting the BK teacher is invited to.")}
         )
-    if not action and coaching_meeting is None:
-        raise ValidationError(_("Link the follow-up to an action item or a coaching meeting."))
+    if training is not None and not trainings_for(visit).filter(pk=training.pk).exists():
+        raise ValidationError(
+            {"follow_up_training": _("Choose a training of your school that is not over yet.")}
+        )
+    if not action and coaching_meeting is None and training is None:
+        raise ValidationError(NO_FOLLOW_UP_LINK)
     item = visit.follow_up_action_item
     if action:
         item = action_item_add(
@@ -179,8 +187,19 @@ def visit_follow_up(
         followed_up_on=followed_up_on,
         follow_up_action_item=item,
         follow_up_meeting=coaching_meeting,
+        follow_up_training=training,
     )
     return visit
+
+
+def trainings_for(visit: SupervisionVisit) -> QuerySet[TrainingEvent]:
+    """Trainings a visit may lead to: the school's events, not cancelled, that end on or after
+    the visit was planned (and the one already chosen)."""
+    events = TrainingEvent.objects.filter(school_id=visit.school_id, is_cancelled=False)
+    condition = Q(ends_on__gte=visit.planned_on)
+    if visit.follow_up_training_id is not None:
+        condition |= Q(pk=visit.follow_up_training_id)
+    return events.filter(condition).order_by("starts_on", "pk")
 
 
 def coaching_meetings_for(visit: SupervisionVisit) -> QuerySet[Meeting]:

@@ -6,6 +6,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -48,6 +49,13 @@ class Meeting(models.Model):
     minutes_recorded_at = models.DateTimeField(_("minutes recorded at"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     cancel_reason = models.CharField(_("reason for cancelling"), max_length=300, blank=True)
+    # Delegates share what they learnt at a meeting (DESIGN.md: the meeting names the report).
+    dissemination_reports = models.ManyToManyField(
+        "staff.DisseminationReport",
+        verbose_name=_("dissemination reports presented"),
+        related_name="presented_at_meetings",
+        blank=True,
+    )
     # Bumped by every change, so that two editors cannot overwrite each other; it is also the
     # iCalendar SEQUENCE that tells calendar apps an invitation was updated.
     version = models.PositiveIntegerField(_("version"), default=0)
@@ -71,6 +79,9 @@ class Meeting(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("supervision:meeting_detail", args=[self.pk])
 
     @property
     def is_cancelled(self) -> bool:
@@ -207,6 +218,16 @@ class ActionItem(models.Model):
         related_name="action_items",
     )
     due_on = models.DateField(_("due date"))
+    # The competency the action is meant to strengthen, if any (by its number it is compared
+    # across framework versions).
+    competency = models.ForeignKey(
+        "staff.Competency",
+        verbose_name=_("competency"),
+        on_delete=models.PROTECT,
+        related_name="action_items",
+        null=True,
+        blank=True,
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
     )

@@ -97,7 +97,14 @@ class SupervisionVisit(models.Model):
         null=True,
         blank=True,
     )
-    # The training a visit leads to is linked here once the staff app has training events.
+    follow_up_training = models.ForeignKey(
+        "staff.TrainingEvent",
+        verbose_name=_("follow-up training"),
+        on_delete=models.PROTECT,
+        related_name="supervision_follow_ups",
+        null=True,
+        blank=True,
+    )
     followed_up_on = models.DateField(_("followed up on"), null=True, blank=True)
     version = models.PositiveIntegerField(_("version"), default=0)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

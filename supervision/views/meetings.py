@@ -250,6 +250,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         else None,
         "cancel_form": MeetingCancelForm() if manages and not meeting.is_cancelled else None,
         "is_evaluation": meeting.kind == Meeting.Kind.LIMITED_EVALUATION,
+        "presented_reports": selectors.meeting_reports(meeting),
     }
     if context["is_evaluation"]:
         evaluations = selectors.meeting_evaluations(user, meeting)
@@ -281,9 +282,10 @@ def meeting_minutes(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Minutes are recorded once the meeting has begun."))
         return redirect("supervision:meeting_detail", pk=meeting.pk)
     invitations = selectors.meeting_invitations(meeting)
+    reports = services.reports_to_present(meeting)
     yours = None
     if request.method == "POST":
-        form = MinutesForm(request.POST, instance=meeting, invitations=invitations)
+        form = MinutesForm(request.POST, instance=meeting, invitations=invitations, reports=reports)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -293,6 +295,7 @@ def meeting_minutes(request: HttpRequest, pk: int) -> HttpResponse:
                     attendance=form.attendance(),
                     minutes=data["minutes"],
                     decisions=data["decisions"],
+                    dissemination_reports=data["dissemination_reports"],
                 )
             except StaleEdit as stale:
                 messages.error(request, STALE_MESSAGE)
@@ -302,6 +305,7 @@ def meeting_minutes(request: HttpRequest, pk: int) -> HttpResponse:
                 form = MinutesForm(
                     instance=meeting,
                     invitations=invitations,
+                    reports=reports,
                     initial={"version": meeting.version},
                 )
             except ValidationError as error:
@@ -311,7 +315,10 @@ def meeting_minutes(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("supervision:meeting_detail", pk=meeting.pk)
     else:
         form = MinutesForm(
-            instance=meeting, invitations=invitations, initial={"version": meeting.version}
+            instance=meeting,
+            invitations=invitations,
+            reports=reports,
+            initial={"version": meeting.version},
         )
     return render(
         request,
@@ -404,7 +411,8 @@ def action_item_status(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def action_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(
-        action_items_managed_by(request.user).select_related("meeting", "assignee"), pk=pk
+        action_items_managed_by(request.user).select_related("meeting", "assignee", "competency"),
+        pk=pk,
     )
     with_assignee = item.evaluation_id is None
     yours = None
@@ -421,6 +429,7 @@ def action_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     description=data["description"],
                     assignee=data.get("assignee", item.assignee),
                     due_on=data["due_on"],
+                    competency=data["competency"],
                 )
             except StaleEdit as stale:
                 messages.error(request, STALE_MESSAGE)
@@ -503,7 +512,7 @@ def _evaluation_page(request: HttpRequest, evaluation, action_form=None) -> Http
     agreed = list(
         action_items_visible_to(request.user)
         .filter(evaluation=evaluation)
-        .select_related("assignee")
+        .select_related("assignee", "competency")
         .order_by("due_on", "pk")
     )
     writer = may_evaluate(request.user)
@@ -545,6 +554,7 @@ def evaluation_action_create(request: HttpRequest, pk: int) -> HttpResponse:
                 assignee=evaluation.counselor,
                 description=form.cleaned_data["description"],
                 due_on=form.cleaned_data["due_on"],
+                competency=form.cleaned_data["competency"],
             )
         except ValidationError as error:
             add_form_errors(form, error)

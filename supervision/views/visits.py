@@ -105,6 +105,7 @@ def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "semester__academic_year",
             "follow_up_action_item",
             "follow_up_meeting",
+            "follow_up_training",
         ),
         pk=pk,
     )
@@ -221,12 +222,17 @@ def visit_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("The follow-up comes after the feedback."))
         return redirect("supervision:visit_detail", pk=visit.pk)
     coaching = services.coaching_meetings_for(visit)
+    trainings = services.trainings_for(visit)
     initial = {
         "version": visit.version,
         "followed_up_on": visit.followed_up_on or timezone.localdate(),
     }
     form = VisitFollowUpForm(
-        request.POST or None, instance=visit, coaching_meetings=coaching, initial=initial
+        request.POST or None,
+        instance=visit,
+        coaching_meetings=coaching,
+        trainings=trainings,
+        initial=initial,
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -240,12 +246,14 @@ def visit_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
                 action=data["action"],
                 action_due_on=data["action_due_on"],
                 coaching_meeting=data["follow_up_meeting"],
+                training=data["follow_up_training"],
             )
         except StaleEdit as stale:
             messages.error(request, STALE_MESSAGE)
             form = VisitFollowUpForm(
                 instance=stale.current,
                 coaching_meetings=coaching,
+                trainings=trainings,
                 initial={"version": stale.current.version},
             )
         except ValidationError as error:

@@ -370,6 +370,37 @@ def _record_evidence(counselor, school, count):
         TrainingParticipationFactory(
             event=meeting, counselor=counselor, attendance=TrainingParticipation.Attendance.PRESENT
         )
+        _supervision_evidence(counselor, school, day=date(2026, 8, 10) + timedelta(days=number))
+
+
+def _supervision_evidence(counselor, school, *, day):
+    """An observed supervision visit with its scores, and an action item naming a competency."""
+    from supervision.models import ChecklistItem, SupervisionScore, SupervisionVisit
+    from tests.factories import ActionItemFactory, framework_competencies
+
+    principal = UserFactory(school=school, roles=[Role.PRINCIPAL])
+    visit = SupervisionVisit.objects.create(
+        school=school,
+        semester=school.semesters.get(is_current=True),
+        counselor=counselor,
+        supervisor=principal,
+        focus=SupervisionVisit.Focus.PERSONAL_BOOKS,
+        stage=SupervisionVisit.Stage.OBSERVED,
+        planned_on=day,
+        observed_on=day,
+    )
+    SupervisionScore.objects.bulk_create(
+        SupervisionScore(visit=visit, item=item, score=3)
+        for item in ChecklistItem.objects.filter(focus=visit.focus)
+    )
+    ActionItemFactory(
+        meeting=None,
+        school=school,
+        assignee=counselor,
+        created_by=principal,
+        due_on=day,
+        competency=framework_competencies([13])[0],
+    )
 
 
 def test_appraisal_form_query_count_does_not_grow(
@@ -381,13 +412,17 @@ def test_appraisal_form_query_count_does_not_grow(
     # session, user with school, roles; the appraisal with counselor, assessor, semester,
     # framework; the framework's indicators with competencies and areas; the saved scores;
     # evidence: sessions by strategy, cases over two sessions, collaboration by partner,
-    # MGBK attendance, trainings attended and their competencies
-    with django_assert_num_queries(12):
+    # MGBK attendance, trainings attended and their competencies, supervision visits with their
+    # average scores, action items naming a competency
+    with django_assert_num_queries(14):
         client.get(_edit(draft))
     _record_evidence(counselor, school, 20)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(14):
         response = client.get(_edit(draft))
     assert response.context["evidence"][12]
+    # The visits (personal books: competency 11) and the action items (competency 13) show.
+    assert any("/supervision/visits/" in row.url for row in response.context["evidence"][11])
+    assert len(response.context["evidence"][13]) == 22
 
 
 def test_appraisal_page_query_count_does_not_grow(
@@ -396,12 +431,12 @@ def test_appraisal_page_query_count_does_not_grow(
     client = client_for(principal)
     _record_evidence(counselor, school, 2)
     client.get(_detail(finalised))
-    # session, user, roles; the appraisal; its indicators and scores; the evidence (six);
+    # session, user, roles; the appraisal; its indicators and scores; the evidence (eight);
     # its counterpart
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(15):
         client.get(_detail(finalised))
     _record_evidence(counselor, school, 20)
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(15):
         client.get(_detail(finalised))
 
 

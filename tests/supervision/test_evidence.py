@@ -186,3 +186,73 @@ def test_adding_a_source_is_one_function(principal, counselor, semester, monkeyp
     assert appraisal_evidence(principal, counselor, semester) == {
         7: [evidence.Evidence("Supervision", "1 visit")]
     }
+
+
+def _visit(school, semester, counselor, principal, *, focus, stage, score=3):
+    from supervision.models import ChecklistItem, SupervisionScore, SupervisionVisit
+
+    visit = SupervisionVisit.objects.create(
+        school=school,
+        semester=semester,
+        counselor=counselor,
+        supervisor=principal,
+        focus=focus,
+        stage=stage,
+        planned_on=date(2026, 9, 1),
+    )
+    SupervisionScore.objects.bulk_create(
+        SupervisionScore(visit=visit, item=item, score=score)
+        for item in ChecklistItem.objects.filter(focus=focus)
+    )
+    return visit
+
+
+def test_supervision_visits_stand_beside_the_competencies_of_their_focus(
+    principal, counselor, other_counselor, other_principal, school, semester
+):
+    from supervision.models import SupervisionVisit
+
+    Focus, Stage = SupervisionVisit.Focus, SupervisionVisit.Stage
+    observed = _visit(
+        school, semester, counselor, principal, focus=Focus.PROGRAMME_PLAN, stage=Stage.OBSERVED
+    )
+    # Planned only: nothing found yet. Another counselor's visit: not theirs.
+    _visit(school, semester, counselor, principal, focus=Focus.ADMINISTRATION, stage=Stage.PLANNED)
+    _visit(
+        school, semester, other_counselor, principal, focus=Focus.PERSONAL_BOOKS, stage="observed"
+    )
+    found = appraisal_evidence(principal, counselor, semester)
+    assert values(found[13], "Supervision visit") == [
+        "BK programme plan: average 3.00 of 4 (observed)"
+    ]
+    assert found[13][-1].url == reverse("supervision:visit_detail", args=[observed.pk])
+    assert not values(found.get(7, []), "Supervision visit")
+    assert not values(found.get(11, []), "Supervision visit")
+    # The counselor reads the own visits; a principal of another school reads none.
+    assert values(appraisal_evidence(counselor, counselor, semester)[13], "Supervision visit")
+    assert not appraisal_evidence(other_principal, counselor, semester).get(13)
+
+
+def test_action_items_naming_a_competency_stand_beside_it(
+    principal, vice_principal, counselor, school, semester
+):
+    from tests.factories import ActionItemFactory, framework_competencies
+
+    (programme,) = framework_competencies([13])
+    meeting_item = ActionItemFactory(
+        meeting__organizer=vice_principal,
+        assignee=counselor,
+        description="Menyusun program semester",
+        due_on=date(2026, 11, 30),
+        competency=programme,
+    )
+    # Due outside the semester, or naming no competency: not evidence.
+    ActionItemFactory(
+        meeting=meeting_item.meeting,
+        assignee=counselor,
+        due_on=date(2027, 2, 1),
+        competency=programme,
+    )
+    ActionItemFactory(meeting=meeting_item.meeting, assignee=counselor, due_on=date(2026, 10, 1))
+    found = appraisal_evidence(principal, counselor, semester)
+    assert values(found[13], "Action item") == ["Menyusun program semester (to do)"]

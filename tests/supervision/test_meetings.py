@@ -8,8 +8,17 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from staff.models import Role
 from supervision.models import ActionItem, Meeting, MeetingInvitation, PerformanceEvaluation
-from tests.factories import ActionItemFactory, MeetingFactory, UserFactory
+from tests.factories import (
+    ActionItemFactory,
+    DisseminationReportFactory,
+    MeetingFactory,
+    TrainingEventFactory,
+    TrainingParticipationFactory,
+    UserFactory,
+    framework_competencies,
+)
 from tests.supervision.conftest import local
 
 
@@ -55,6 +64,47 @@ def test_organizer_records_attendance_and_minutes(
     }
     page = client_for(counselor).get(reverse("supervision:meeting_detail", args=[held.pk]))
     assert "Jadwal layanan klasikal disepakati." in page.content.decode()
+
+
+def test_minutes_name_the_dissemination_reports_presented(
+    client_for, vice_principal, counselor, subject_teacher, school, other_school, held
+):
+    report = DisseminationReportFactory(
+        participation=TrainingParticipationFactory(
+            event=TrainingEventFactory(school=school, title="Bimtek Konseling Kelompok"),
+            counselor=counselor,
+        )
+    )
+    foreign = DisseminationReportFactory(
+        participation=TrainingParticipationFactory(
+            event=TrainingEventFactory(school=other_school),
+            counselor=UserFactory(school=other_school, roles=[Role.COUNSELOR]),
+        )
+    )
+    url = reverse("supervision:meeting_minutes", args=[held.pk])
+    refused = client_for(vice_principal).post(
+        url, _minutes_post(held, dissemination_reports=[str(foreign.pk)])
+    )
+    assert refused.status_code == 200
+    assert "dissemination_reports" in refused.context["form"].errors
+    assert not held.dissemination_reports.exists()
+
+    response = client_for(vice_principal).post(
+        url, _minutes_post(held, dissemination_reports=[str(report.pk)])
+    )
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert list(report.presented_at_meetings.all()) == [held]
+    assert report.shared_on == timezone.localtime(held.starts_at).date()
+    meeting_page = client_for(counselor).get(reverse("supervision:meeting_detail", args=[held.pk]))
+    assert "Bimtek Konseling Kelompok" in meeting_page.content.decode()
+    # Every staff member reads the report and where it was shared: the meeting's kind and day
+    # (its title and minutes stay with its invitees, whom its page lets in).
+    report_page = client_for(subject_teacher).get(
+        reverse("staff:dissemination_detail", args=[report.pk])
+    )
+    shared = report_page.content.decode().split('data-testid="shared-at"')[1].split("</section>")[0]
+    assert held.get_absolute_url() in shared and held.title not in shared
 
 
 def test_minutes_need_every_invitee_marked_and_the_minutes_written(
@@ -151,6 +201,26 @@ def test_organizer_adds_an_action_item_and_the_assignee_marks_it_done(
     teacher.post(reverse("supervision:action_item_status", args=[item.pk]), {"status": "done"})
     item.refresh_from_db()
     assert item.status == ActionItem.Status.DONE and item.completed_at is not None
+
+
+def test_an_action_item_may_name_the_competency_it_strengthens(
+    client_for, vice_principal, counselor, held
+):
+    (competency,) = framework_competencies([13])
+    response = client_for(vice_principal).post(
+        reverse("supervision:action_item_create", args=[held.pk]),
+        {
+            "item-description": "Menyusun program BK semester genap",
+            "item-assignee": str(counselor.pk),
+            "item-due_on": (timezone.localdate() + datetime.timedelta(days=7)).isoformat(),
+            "item-competency": str(competency.pk),
+        },
+    )
+    assert response.status_code == 302
+    item = ActionItem.objects.get()
+    assert item.competency == competency
+    listing = client_for(counselor).get(reverse("supervision:my_action_items"))
+    assert str(competency) in listing.content.decode()
 
 
 def test_action_item_needs_what_who_and_when(client_for, vice_principal, held):
@@ -351,7 +421,7 @@ def test_calendar_query_count_does_not_grow(
 def test_meeting_page_query_count_does_not_grow(
     client_for, vice_principal, school, django_assert_num_queries
 ):
-    people = [UserFactory(school=school) for _ in range(3)]
+    people = [UserFactory(school=school, roles=[Role.COUNSELOR]) for _ in range(3)]
     start = timezone.now() - datetime.timedelta(days=1)
     meeting = MeetingFactory(
         organizer=vice_principal,
@@ -359,23 +429,35 @@ def test_meeting_page_query_count_does_not_grow(
         starts_at=start,
         ends_at=start + datetime.timedelta(hours=1),
     )
-    for person in people:
-        ActionItemFactory(meeting=meeting, assignee=person)
+
+    def grow(persons):
+        for person in persons:
+            ActionItemFactory(meeting=meeting, assignee=person)
+            meeting.dissemination_reports.add(
+                DisseminationReportFactory(
+                    participation=TrainingParticipationFactory(
+                        event=TrainingEventFactory(school=school), counselor=person
+                    )
+                )
+            )
+
+    grow(people)
     client = client_for(vice_principal)
     url = reverse("supervision:meeting_detail", args=[meeting.pk])
     client.get(url)
     # session, user, roles, the meeting with its organizer, may the user manage it, the
-    # invitations with their people, the action items with their assignees, the people one
-    # may assign an item to
-    with django_assert_num_queries(8):
+    # invitations with their people, the action items with their assignees and competencies,
+    # the dissemination reports presented with their events and delegates; for the action-item
+    # form: the people one may assign an item to, the competencies one may name
+    with django_assert_num_queries(10):
         client.get(url)
-    more = [UserFactory(school=school) for _ in range(30)]
+    more = [UserFactory(school=school, roles=[Role.COUNSELOR]) for _ in range(30)]
     MeetingInvitation.objects.bulk_create(
         MeetingInvitation(meeting=meeting, person=p) for p in more
     )
-    for person in more:
-        ActionItemFactory(meeting=meeting, assignee=person)
-    with django_assert_num_queries(8):
+    grow(more)
+    with django_assert_num_queries(10):
         response = client.get(url)
     assert len(response.context["invitations"]) == 34
     assert len(response.context["action_items"]) == 33
+    assert len(response.context["presented_reports"]) == 33

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from supervision.models import ChecklistItem, Meeting, SupervisionVisit
-from tests.factories import MeetingFactory
+from tests.factories import MeetingFactory, TrainingEventFactory
 
 FOCUS = SupervisionVisit.Focus.PERSONAL_BOOKS
 
@@ -150,6 +150,55 @@ def test_follow_up_needs_a_link(client_for, principal, visit):
     )
     assert response.status_code == 200
     assert response.context["form"].non_field_errors()
+
+
+def test_follow_up_may_lead_to_a_training(client_for, principal, counselor, school, visit):
+    SupervisionVisit.objects.filter(pk=visit.pk).update(stage="feedback_given")
+    training = TrainingEventFactory(
+        school=school, starts_on=visit.planned_on + datetime.timedelta(days=20), competencies=[11]
+    )
+    response = client_for(principal).post(
+        reverse("supervision:visit_follow_up", args=[visit.pk]),
+        {
+            "version": "0",
+            "follow_up": "Ikut bimtek asesmen.",
+            "follow_up_training": str(training.pk),
+            "followed_up_on": timezone.localdate().isoformat(),
+        },
+    )
+    assert response.status_code == 302
+    visit.refresh_from_db()
+    assert (visit.stage, visit.follow_up_training) == ("followed_up", training)
+    page = client_for(counselor).get(reverse("supervision:visit_detail", args=[visit.pk]))
+    assert reverse("staff:training_detail", args=[training.pk]) in page.content.decode()
+
+
+@pytest.mark.parametrize("which", ["cancelled", "over", "other_school"])
+def test_follow_up_refuses_a_training_it_cannot_lead_to(
+    client_for, principal, school, other_school, visit, which
+):
+    SupervisionVisit.objects.filter(pk=visit.pk).update(stage="feedback_given")
+    day = visit.planned_on + datetime.timedelta(days=20)
+    training = {
+        "cancelled": lambda: TrainingEventFactory(school=school, starts_on=day, is_cancelled=True),
+        "over": lambda: TrainingEventFactory(
+            school=school, starts_on=visit.planned_on - datetime.timedelta(days=3)
+        ),
+        "other_school": lambda: TrainingEventFactory(school=other_school, starts_on=day),
+    }[which]()
+    response = client_for(principal).post(
+        reverse("supervision:visit_follow_up", args=[visit.pk]),
+        {
+            "version": "0",
+            "follow_up": "Ikut pelatihan.",
+            "follow_up_training": str(training.pk),
+            "followed_up_on": timezone.localdate().isoformat(),
+        },
+    )
+    assert response.status_code == 200
+    assert "follow_up_training" in response.context["form"].errors
+    visit.refresh_from_db()
+    assert (visit.stage, visit.follow_up_training) == ("feedback_given", None)
 
 
 def test_every_item_must_be_scored_from_1_to_4(client_for, principal, visit):
