@@ -102,7 +102,12 @@ class User(AbstractUser):
         return self.full_name
 
     def get_short_name(self) -> str:
-        return self.full_name.split(" ")[0] if self.full_name else self.username
+        """The name a person goes by: the first word of the full name that is not a title or an
+        abbreviation ("Drs. H. Ahmad Fauzi, M.Pd." → "Ahmad")."""
+        for word in self.full_name.replace(",", " ").split():
+            if not word.endswith(".") and word.lower() not in {"h", "hj"}:
+                return word
+        return self.full_name or self.username
 
 
 class RoleAssignment(models.Model):

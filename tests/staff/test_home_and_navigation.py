@@ -128,3 +128,19 @@ def test_home_query_count(client_for, admin_staff, django_assert_num_queries):
     # the coming week, the own overdue action items
     with django_assert_num_queries(6):
         client.get(reverse("home"))
+
+
+@pytest.mark.parametrize(
+    ("full_name", "short"),
+    [
+        ("Drs. H. Ahmad Fauzi, M.Pd.", "Ahmad"),
+        ("Moh. Rizal Efendi, S.Psi.", "Rizal"),
+        ("Hj Siti Aminah", "Siti"),
+        ("Ratna", "Ratna"),
+        ("", "tanpa_nama"),
+    ],
+)
+def test_the_menu_greets_people_by_the_name_they_go_by(full_name, short):
+    from staff.models import User
+
+    assert User(username="tanpa_nama", full_name=full_name).get_short_name() == short
