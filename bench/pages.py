@@ -1,9 +1,10 @@
 """The pages `make bench` drives: one line each.
 
 ``role`` is who asks for the page (``ANY_ROLE``: every signed-in bench user); ``path`` may hold
-``{student}``, ``{case}`` or ``{semester}``, filled with a record of the demo's first school
-that has history (see run.py's ``sample_records``). The baseline is a trivial page behind the
-sign-in: every other page's latency is also given as a multiple of its latency.
+``{student}``, ``{case}``, ``{semester}`` or ``{appraisal_form}``, filled with a record of the
+demo's first school that has history (see run.py's ``sample_records``). The baseline is a
+trivial page behind the sign-in: every other page's latency is also given as a multiple of its
+latency.
 """
 
 from dataclasses import dataclass
@@ -38,11 +39,11 @@ PAGES = [
     Page("student list", "counselor", "/counseling/students/"),
     Page("student page", "counselor", "/counseling/students/{student}/"),
     Page("case list", "counselor", "/counseling/cases/"),
+    Page("meeting calendar", "vice_principal", "/supervision/calendar/?view=month"),
+    Page("appraisal form", "principal", "/supervision/appraisals/{appraisal_form}"),
     # Added at merge by the pages' authors, for example:
     # Page("principal dashboard", "principal", "/supervision/dashboard/", weigh=True),
     # Page("period report", "principal", "/supervision/report/{semester}/"),
-    # Page("meeting calendar", "vice_principal", "/supervision/meetings/"),
-    # Page("appraisal form", "principal", "/supervision/appraisals/..."),
 ]
 
 

@@ -216,19 +216,24 @@ def _has_students(env: dict[str, str]) -> bool:
 
 
 def _sample_records(env: dict[str, str]) -> dict[str, int]:
-    """A student of the bench counselor's school with the longest history, one of its cases
-    and the current semester: what the pages' paths may name."""
+    """A student of the bench counselor's school with the longest history, one of its cases,
+    the current semester, and the principal's appraisal form (a draft being filled in, else the
+    latest appraisal's page): what the pages' paths may name."""
     code = f"""
 from django.db.models import Count
 from counseling.models import Case, Student
-from staff.models import Semester, User
+from staff.models import Appraisal, Semester, User
 school = User.objects.get(username={FIRST_SCHOOL_ACCOUNT!r}).school_id
 student = (Student.objects.filter(school_id=school).annotate(n=Count('cases'))
            .order_by('-n', 'pk').first())
 case = Case.objects.filter(student=student).order_by('-opened_on').first()
 semester = Semester.objects.get(school_id=school, is_current=True)
+appraisals = Appraisal.objects.filter(school_id=school, kind='principal')
+draft = appraisals.filter(status='draft').order_by('-semester__start_date', 'pk').first()
+latest = draft or appraisals.order_by('-semester__start_date', 'pk').first()
+form = f'{{latest.pk}}/edit/' if draft else f'{{latest.pk}}/' if latest else ''
 print(json.dumps({{'student': student.pk, 'case': case.pk if case else 0,
-                  'semester': semester.pk}}))
+                  'semester': semester.pk, 'appraisal_form': form}}))
 """
     return _django_json(code, env)
 
