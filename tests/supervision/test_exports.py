@@ -729,3 +729,33 @@ def test_an_export_costs_the_same_queries_whatever_its_rows(
     with django_assert_num_queries(expected):
         large = b"".join(client.get(url, {"format": fmt}).streaming_content)
     assert len(large) > len(small)
+
+
+# --- Where the data lives -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("person", "page", "export"),
+    [
+        ("admin_staff", "counseling:student_list", STUDENTS),
+        ("homeroom_teacher", "counseling:student_list", STUDENTS),
+        ("vice_principal", "counseling:case_list", SESSIONS),
+        ("subject_teacher", "staff:training_summary", TRAINING),
+        ("counselor", "supervision:appraisal_list", APPRAISALS),
+    ],
+)
+def test_the_pages_link_to_their_export(request, client_for, semester, person, page, export):
+    html = client_for(request.getfixturevalue(person)).get(reverse(page)).content.decode()
+    links = html.split('data-testid="download-links"')[1].split("</p>")[0]
+    assert f'href="{export}?' in links
+    assert "format=xlsx" in links and "format=csv" in links
+
+
+def test_the_student_list_link_carries_its_filters(client_for, counselor, roster):
+    html = client_for(counselor).get(reverse("counseling:student_list"), {"q": "Ani"}).content
+    assert f"{STUDENTS}?q=Ani&amp;format=xlsx" in html.decode()
+
+
+def test_the_appraisal_list_link_names_its_semester(client_for, principal, semester):
+    html = client_for(principal).get(reverse("supervision:appraisal_list")).content.decode()
+    assert f"{APPRAISALS}?semester={semester.pk}&amp;format=csv" in html
