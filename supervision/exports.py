@@ -88,7 +88,8 @@ class Table:
     rows: Iterable[Sequence[Any]]
 
     def filename(self, period: str, extension: str) -> str:
-        stem = slugify(f"{self.title} {period}") or "export"
+        # "2026/2027-1" → "2026-2027-1": slugify would drop the slash and join the years.
+        stem = slugify(f"{self.title} {period.replace('/', '-')}") or "export"
         return f"{stem}.{extension}"
 
 

@@ -673,6 +673,13 @@ def test_each_download_writes_one_access_log_row(
         assert entry.object_id == object_id
 
 
+def test_the_file_is_named_after_the_export_and_its_semester(client_for, principal, semester):
+    response = client_for(principal).get(SESSIONS, {"format": "xlsx"})
+    assert response["Content-Disposition"] == (
+        'attachment; filename="statistik-layanan-2026-2027-1.xlsx"'
+    )
+
+
 def test_the_export_page_itself_writes_nothing_to_the_log(client_for, principal):
     client_for(principal).get(EXPORTS)
     assert not AccessLogEntry.objects.exists()
