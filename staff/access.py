@@ -49,6 +49,11 @@ class Permission:
     VIEW_TRAINING = "view_training"
     MANAGE_TRAINING = "manage_training"
     DELEGATE_TRAINING = "delegate_training"
+    VIEW_EXPORTS = "view_exports"
+    EXPORT_STUDENTS = "export_students"
+    EXPORT_SESSION_STATISTICS = "export_session_statistics"
+    EXPORT_TRAINING = "export_training"
+    EXPORT_APPRAISALS = "export_appraisals"
 
 
 # Every role a school hands out (the district supervisor works across schools).
@@ -108,6 +113,22 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     Permission.MANAGE_TRAINING: frozenset({Role.PRINCIPAL, Role.VICE_PRINCIPAL}),
     # Deciding who is sent when seats are few (DESIGN.md: the principal decides).
     Permission.DELEGATE_TRAINING: frozenset({Role.PRINCIPAL}),
+    # Exports (CSV and XLSX), each for whoever may read its data; the rows come from the same
+    # access querysets as the pages. The exports page lists what each person may download:
+    # everyone of a school may at least download the training participation.
+    Permission.VIEW_EXPORTS: frozenset(SCHOOL_STAFF_ROLES),
+    # The roster's fields: the whole school for the roster's users, the own class for a
+    # homeroom teacher (counseling.access.students_visible_to).
+    Permission.EXPORT_STUDENTS: frozenset(
+        {Role.ADMIN_STAFF, Role.COUNSELOR, Role.HOMEROOM_TEACHER}
+    ),
+    # Session counts (never notes, summaries or names): those who read the school's cases.
+    Permission.EXPORT_SESSION_STATISTICS: frozenset(
+        {Role.PRINCIPAL, Role.VICE_PRINCIPAL, Role.COUNSELOR}
+    ),
+    Permission.EXPORT_TRAINING: frozenset(SCHOOL_STAFF_ROLES),
+    # The principal all of the school's, a counselor the own (appraisals_visible_to).
+    Permission.EXPORT_APPRAISALS: frozenset({Role.PRINCIPAL, Role.COUNSELOR}),
 }
 
 _CACHE_ATTRIBUTE = "_role_codes_cache"

@@ -647,3 +647,68 @@ def competency_profile(user: User, counselor: User) -> CompetencyProfile:
             entry = HistoryEntry(entry.semester, entry.principal, appraisal)
         history[appraisal.semester_id] = entry
     return CompetencyProfile(counselor, latest, previous, latest_self, rows, list(history.values()))
+
+
+# --- The competency profile in brief, for the counselor's home ---------------------------------
+
+WEAKEST_SHOWN = 3
+
+
+@dataclass(frozen=True)
+class WeakCompetency:
+    number: int
+    title: str
+    score: int
+    percentage: Decimal
+
+
+@dataclass(frozen=True)
+class CompetencyBrief:
+    """The latest finalised appraisal by the principal: its semester, final score and
+    category, the change since the one before, and the weakest competencies."""
+
+    counselor_id: int
+    semester: str
+    final_score: Decimal
+    category_label: str
+    previous_score: Decimal | None
+    weakest: list[WeakCompetency]
+
+    @property
+    def change(self) -> Decimal | None:
+        if self.previous_score is None:
+            return None
+        return self.final_score - self.previous_score
+
+
+def competency_brief(user: User) -> CompetencyBrief | None:
+    """The user's own profile in brief, from the stored results of the principal's two latest
+    finalised appraisals of them that they may see; None before the first. One query."""
+    latest_two = (
+        appraisals_visible_to(user)
+        .filter(counselor=user, kind=Appraisal.Kind.PRINCIPAL, status__in=FINALISED_STATUSES)
+        .order_by("-semester__start_date")
+        .values("pk")[:2]
+    )
+    results = list(
+        CompetencyResult.objects.filter(appraisal_id__in=latest_two)
+        .select_related("appraisal__semester__academic_year", "competency")
+        .order_by("-appraisal__semester__start_date", "competency__number")
+    )
+    if not results:
+        return None
+    latest = results[0].appraisal
+    own = [result for result in results if result.appraisal_id == latest.pk]
+    before = next((r.appraisal for r in results if r.appraisal_id != latest.pk), None)
+    weakest = sorted(own, key=lambda r: (r.score, r.percentage, r.competency.number))
+    return CompetencyBrief(
+        counselor_id=latest.counselor_id,
+        semester=str(latest.semester),
+        final_score=latest.final_score,
+        category_label=latest.get_category_display(),
+        previous_score=before.final_score if before is not None else None,
+        weakest=[
+            WeakCompetency(r.competency.number, r.competency.title, r.score, r.percentage)
+            for r in weakest[:WEAKEST_SHOWN]
+        ],
+    )

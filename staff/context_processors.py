@@ -85,6 +85,7 @@ MENU = [
         Permission.VIEW_APPRAISALS,
     ),
     MenuItem(_("Training"), "staff:training_list", "bi-mortarboard", Permission.VIEW_TRAINING),
+    MenuItem(_("Exports"), "supervision:export_list", "bi-download", Permission.VIEW_EXPORTS),
     MenuItem(_("User accounts"), "staff:account_list", "bi-people", Permission.MANAGE_ACCOUNTS),
     MenuItem(_("Access log"), "staff:access_log", "bi-shield-lock", Permission.READ_ACCESS_LOG),
 ]

@@ -51,6 +51,7 @@ from staff.models import (
     DisseminationReport,
     Role,
     School,
+    Semester,
     TrainingEvent,
     TrainingParticipation,
     User,
@@ -866,4 +867,138 @@ def own_participations(user: User, *, today: datetime.date) -> list[TrainingPart
         .filter(event__ends_on__gte=today - TRAINING_WINDOW)
         .select_related("event", "dissemination_report")
         .order_by("-event__starts_on", "-pk")
+    )
+
+
+# --- The semester on the homes -----------------------------------------------------------------
+
+
+def _in_semester(semester: Semester) -> Q:
+    """Participations of the semester: to events held in it (in part), or whose dissemination
+    report falls due in it."""
+    return Q(event__starts_on__lte=semester.end_date, event__ends_on__gte=semester.start_date) | Q(
+        event__ends_on__gte=semester.start_date - datetime.timedelta(days=DISSEMINATION_DAYS),
+        event__ends_on__lte=semester.end_date - datetime.timedelta(days=DISSEMINATION_DAYS),
+    )
+
+
+@dataclass(frozen=True)
+class ReportDue:
+    """A dissemination report owed and not written yet."""
+
+    participation: TrainingParticipation
+    overdue: bool
+
+    @property
+    def due(self) -> datetime.date:
+        return self.participation.event.dissemination_due
+
+
+def _reports_due(
+    participations: Iterable[TrainingParticipation], semester: Semester, today: datetime.date
+) -> list[ReportDue]:
+    """Of the participations, the reports falling due in the semester, owed from an event that
+    is over and not written yet, by due date."""
+    due = [
+        ReportDue(participation, overdue=participation.event.dissemination_due < today)
+        for participation in participations
+        if owes_dissemination(participation)
+        and not hasattr(participation, "dissemination_report")
+        and participation.event.ends_on <= today
+        and semester.start_date <= participation.event.dissemination_due <= semester.end_date
+    ]
+    return sorted(due, key=lambda item: (item.due, item.participation.pk))
+
+
+@dataclass(frozen=True)
+class OwnSemesterTraining:
+    """A counselor's events of the semester with their hours, and the reports falling due."""
+
+    participations: list[TrainingParticipation]
+    reports_due: list[ReportDue]
+
+    @property
+    def training_hours(self) -> int:
+        """Hours (JP) of training, as training_hours_by_counselor counts them."""
+        return sum(
+            p.event.hours
+            for p in self.participations
+            if not p.event.is_mgbk and p.attendance not in NOT_ATTENDED
+        )
+
+    @property
+    def mgbk(self) -> MgbkRate:
+        recorded = [p for p in self.participations if p.event.is_mgbk and p.attendance in RECORDED]
+        present = sum(
+            1 for p in recorded if p.attendance == TrainingParticipation.Attendance.PRESENT
+        )
+        return MgbkRate(present, len(recorded))
+
+    @property
+    def overdue_count(self) -> int:
+        return sum(1 for item in self.reports_due if item.overdue)
+
+
+def own_semester_training(
+    user: User, semester: Semester, *, today: datetime.date
+) -> OwnSemesterTraining:
+    """The user's standing delegations to events of the semester (training and MGBK), oldest
+    first, and the own reports falling due in it. One query."""
+    rows = list(
+        _live(participations_of(user))
+        .filter(_in_semester(semester))
+        .select_related("event", "dissemination_report")
+        .order_by("event__starts_on", "pk")
+    )
+    held = [
+        p
+        for p in rows
+        if p.event.starts_on <= semester.end_date and p.event.ends_on >= semester.start_date
+    ]
+    return OwnSemesterTraining(held, _reports_due(rows, semester, today))
+
+
+@dataclass(frozen=True)
+class SchoolSemesterTraining:
+    """What the school recorded of professional development in the semester."""
+
+    trainings: int
+    mgbk_meetings: int
+    delegations: int
+    reports_due: list[ReportDue]
+
+    @property
+    def overdue_count(self) -> int:
+        return sum(1 for item in self.reports_due if item.overdue)
+
+
+def school_semester_training(
+    school: School | int, semester: Semester, *, today: datetime.date
+) -> SchoolSemesterTraining:
+    """The school's training events and MGBK meetings held in the semester (not cancelled),
+    the delegations to the former, and every delegate's report falling due in it. Two
+    queries."""
+    mgbk = Q(kind=TrainingEvent.Kind.MGBK)
+    counts = TrainingEvent.objects.filter(
+        school_id=_school_id(school),
+        is_cancelled=False,
+        starts_on__lte=semester.end_date,
+        ends_on__gte=semester.start_date,
+    ).aggregate(
+        trainings=Count("pk", filter=~mgbk, distinct=True),
+        mgbk_meetings=Count("pk", filter=mgbk, distinct=True),
+        delegations=Count(
+            "participations", filter=~mgbk & Q(participations__withdrawn_at__isnull=True)
+        ),
+    )
+    owed = (
+        dissemination_owed(school)
+        .filter(_in_semester(semester), dissemination_report__isnull=True)
+        .select_related("event", "counselor", "dissemination_report")
+    )
+    return SchoolSemesterTraining(
+        trainings=counts["trainings"],
+        mgbk_meetings=counts["mgbk_meetings"],
+        delegations=counts["delegations"],
+        reports_due=_reports_due(owed, semester, today),
     )

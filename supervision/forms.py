@@ -612,3 +612,41 @@ class AcknowledgeForm(forms.ModelForm):
         fields = ["counselor_comment"]
         labels = {"counselor_comment": _("Your comment (optional)")}
         widgets = {"counselor_comment": forms.Textarea(attrs={"rows": 3})}
+
+
+# --- Exports ------------------------------------------------------------------------------------
+
+
+class SemesterChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Semester) -> str:
+        return str(obj)
+
+
+class ExportForm(forms.Form):
+    """What to download: the file format and, for the exports of a period, the semester (the
+    current one unless chosen; all of them where `all_semesters` allows)."""
+
+    CSV = "csv"
+    XLSX = "xlsx"
+
+    format = forms.ChoiceField(
+        label=_("File"),
+        choices=[(CSV, _("CSV (for any spreadsheet)")), (XLSX, _("Excel workbook (XLSX)"))],
+        required=False,
+    )
+    semester = SemesterChoiceField(
+        label=_("Semester"), queryset=Semester.objects.none(), required=False
+    )
+
+    def __init__(self, *args, school_id: int, all_semesters: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["semester"]
+        field.queryset = (
+            Semester.objects.filter(school_id=school_id)
+            .select_related("academic_year")
+            .order_by("-start_date")
+        )
+        field.empty_label = _("All semesters") if all_semesters else None
+
+    def clean_format(self) -> str:
+        return self.cleaned_data["format"] or self.CSV

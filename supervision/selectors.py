@@ -6,13 +6,20 @@ visits by stage, facility compliance and its trend, overdue action items)."""
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from counseling.access import inbound_referrals_visible_to
 from counseling.models import InboundReferral
 from staff.access import Permission, can, has_role
-from staff.models import DisseminationReport, Role, School, Semester, User
+from staff.appraisals import CompetencyBrief, competency_brief
+from staff.models import DisseminationReport, Role, RoleAssignment, School, Semester, User
+from staff.training import (
+    OwnSemesterTraining,
+    SchoolSemesterTraining,
+    own_semester_training,
+    school_semester_training,
+)
 from supervision.access import (
     action_items_visible_to,
     evaluations_visible_to,
@@ -310,6 +317,148 @@ def vice_principal_home(user: User) -> VicePrincipalHome | None:
         attendance_rate=rate,
         attendance_meetings=counted,
         waiting_referrals=waiting,
+    )
+
+
+# --- The own semester on the homes ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MeetingAttendance:
+    """Invitations to the meetings held (minutes recorded, not cancelled), and how many of
+    them the person came to or was excused from."""
+
+    invited: int
+    present: int
+    excused: int
+
+    @property
+    def percent(self) -> int | None:
+        if not self.invited:
+            return None
+        return round(self.present * 100 / self.invited)
+
+    def __add__(self, other: "MeetingAttendance") -> "MeetingAttendance":
+        return MeetingAttendance(
+            self.invited + other.invited,
+            self.present + other.present,
+            self.excused + other.excused,
+        )
+
+
+@dataclass(frozen=True)
+class PersonAttendance:
+    person_id: int
+    full_name: str
+    attendance: MeetingAttendance
+
+
+def _held_in(semester: Semester) -> Q:
+    """Invitations to the meetings of the semester that took place."""
+    return Q(
+        meeting__cancelled_at__isnull=True,
+        meeting__minutes_recorded_at__isnull=False,
+        meeting__starts_at__gte=start_of_day(semester.start_date),
+        meeting__starts_at__lt=start_of_day(semester.end_date + datetime.timedelta(days=1)),
+    )
+
+
+_ATTENDANCE = {
+    "invited": Count("pk"),
+    "present": Count("pk", filter=Q(attendance=MeetingInvitation.Attendance.PRESENT)),
+    "excused": Count("pk", filter=Q(attendance=MeetingInvitation.Attendance.EXCUSED)),
+}
+
+
+def own_meeting_attendance(user: User, semester: Semester) -> MeetingAttendance:
+    """The user's attendance at the own meetings held in the semester. One query."""
+    totals = MeetingInvitation.objects.filter(
+        _held_in(semester), person=user, meeting__in=meetings_invited_to(user)
+    ).aggregate(**_ATTENDANCE)
+    return MeetingAttendance(**totals)
+
+
+def school_meeting_attendance(
+    user: User, semester: Semester
+) -> tuple[MeetingAttendance, list[PersonAttendance]]:
+    """For whoever sees every meeting of the school: the attendance at the meetings held in
+    the semester, in all and of each counselor invited to them, by name. One query (a row per
+    person invited)."""
+    counselor = RoleAssignment.objects.filter(user_id=OuterRef("person_id"), role=Role.COUNSELOR)
+    rows = (
+        MeetingInvitation.objects.filter(_held_in(semester), meeting__in=meetings_visible_to(user))
+        .annotate(is_counselor=Exists(counselor))
+        .values("person_id", "person__full_name", "is_counselor")
+        .annotate(**_ATTENDANCE)
+        .order_by("person__full_name", "person_id")
+    )
+    everyone = MeetingAttendance(0, 0, 0)
+    counselors = []
+    for row in rows:
+        attendance = MeetingAttendance(row["invited"], row["present"], row["excused"])
+        everyone += attendance
+        if row["is_counselor"]:
+            counselors.append(
+                PersonAttendance(row["person_id"], row["person__full_name"], attendance)
+            )
+    return everyone, counselors
+
+
+@dataclass(frozen=True)
+class CounselorSemester:
+    """The counselor's own semester on the home: the competency profile in brief, the own
+    training and dissemination reports, and the attendance at the own meetings."""
+
+    semester: Semester
+    competency: CompetencyBrief | None
+    training: OwnSemesterTraining
+    meetings: MeetingAttendance
+
+
+def counselor_semester(
+    user: User, semester: Semester | None, *, today: datetime.date
+) -> CounselorSemester | None:
+    """None for anyone not a counselor of a school, or without a current semester. Three
+    queries."""
+    if semester is None or getattr(user, "school_id", None) is None:
+        return None
+    if not has_role(user, Role.COUNSELOR):
+        return None
+    return CounselorSemester(
+        semester=semester,
+        competency=competency_brief(user),
+        training=own_semester_training(user, semester, today=today),
+        meetings=own_meeting_attendance(user, semester),
+    )
+
+
+@dataclass(frozen=True)
+class VicePrincipalSemester:
+    """What the vice principal follows of the semester: attendance at the school's meetings
+    (in all, and per counselor), the training recorded and the reports falling due. Nothing
+    of appraisals (DESIGN.md: the vice principal sees none)."""
+
+    semester: Semester
+    counselors: list[PersonAttendance]
+    meetings: MeetingAttendance
+    training: SchoolSemesterTraining
+
+
+def vice_principal_semester(
+    user: User, semester: Semester | None, *, today: datetime.date
+) -> VicePrincipalSemester | None:
+    """None for anyone not a vice principal of a school, or without a current semester.
+    Three queries."""
+    if semester is None or getattr(user, "school_id", None) is None:
+        return None
+    if not has_role(user, Role.VICE_PRINCIPAL):
+        return None
+    everyone, counselors = school_meeting_attendance(user, semester)
+    return VicePrincipalSemester(
+        semester=semester,
+        counselors=counselors,
+        meetings=everyone,
+        training=school_semester_training(user.school_id, semester, today=today),
     )
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from supervision.views import appraisals, calendar, facilities, meetings, visits
+from supervision.views import appraisals, calendar, exports, facilities, meetings, visits
 
 app_name = "supervision"
 
@@ -94,4 +94,10 @@ urlpatterns = [
     path("appraisals/<int:pk>/compare/", appraisals.appraisal_compare, name="appraisal_compare"),
     path("competency/", appraisals.competency_overview, name="competency_overview"),
     path("competency/<int:pk>/", appraisals.competency_profile, name="competency_profile"),
+    # Exports (CSV and XLSX)
+    path("exports/", exports.export_list, name="export_list"),
+    path("exports/students/", exports.export_students, name="export_students"),
+    path("exports/sessions/", exports.export_sessions, name="export_sessions"),
+    path("exports/training/", exports.export_training, name="export_training"),
+    path("exports/appraisals/", exports.export_appraisals, name="export_appraisals"),
 ]

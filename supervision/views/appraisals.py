@@ -9,6 +9,7 @@ own, nobody else any; whatever else answers 404.
 
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -83,6 +84,8 @@ def appraisal_list(request: HttpRequest) -> HttpResponse:
     if semester is None:
         semester = next((s for s in semesters if s.is_current), semesters[0] if semesters else None)
     context: dict[str, Any] = {"semesters": semesters, "semester": semester}
+    if semester is not None:
+        context["export_query"] = urlencode({"semester": semester.pk})
     if has_role(user, Role.PRINCIPAL) and semester is not None:
         by_kind = services.appraisals_of_semester(user, semester)
         context["rows"] = [

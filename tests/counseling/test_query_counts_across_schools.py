@@ -96,9 +96,9 @@ PAGES = [
     ("counseling:case_list?status=all&archived=on", "principal", 6),
     ("counseling:referral_inbox", "counselor", 8),
     ("counseling:collaboration_list", "vice_principal", 6),
-    ("home", "counselor", 15),
+    ("home", "counselor", 18),
     ("home", "principal", 9),
-    ("home", "vice_principal", 10),
+    ("home", "vice_principal", 13),
 ]
 
 

@@ -23,7 +23,10 @@ CALENDAR = {MEETINGS, ACTION_ITEMS}
 APPRAISALS = "/supervision/appraisals/"
 COMPETENCY = "/supervision/competency/"
 TRAINING = "/staff/training/"
+# Everyone at a school may download at least the training participation.
+EXPORTS = "/supervision/exports/"
 ALL_MENUS = {
+    EXPORTS,
     APPRAISALS,
     COMPETENCY,
     TRAINING,
@@ -57,10 +60,19 @@ EXPECTED_MENUS = {
         APPRAISALS,
         COMPETENCY,
         TRAINING,
+        EXPORTS,
     },
     # Follows the school's referrals (and may refer a student from there); records training,
     # but sees no appraisal.
-    "vice_principal": {REFERRALS, CASES, COLLABORATION, *CALENDAR, BK_ROOM, TRAINING},
+    "vice_principal": {
+        REFERRALS,
+        CASES,
+        COLLABORATION,
+        *CALENDAR,
+        BK_ROOM,
+        TRAINING,
+        EXPORTS,
+    },
     "counselor": {
         STUDENTS,
         CLASSES,
@@ -73,11 +85,12 @@ EXPECTED_MENUS = {
         APPRAISALS,
         COMPETENCY,
         TRAINING,
+        EXPORTS,
     },
     # Not a roster user, but sees the own class through the same pages.
-    "homeroom_teacher": {STUDENTS, CLASSES, MY_REFERRALS, *CALENDAR, TRAINING},
-    "subject_teacher": {MY_REFERRALS, *CALENDAR, TRAINING},
-    "admin_staff": {ACCOUNTS, STUDENTS, CLASSES, *CALENDAR, TRAINING},
+    "homeroom_teacher": {STUDENTS, CLASSES, MY_REFERRALS, *CALENDAR, TRAINING, EXPORTS},
+    "subject_teacher": {MY_REFERRALS, *CALENDAR, TRAINING, EXPORTS},
+    "admin_staff": {ACCOUNTS, STUDENTS, CLASSES, *CALENDAR, TRAINING, EXPORTS},
 }
 
 

@@ -198,11 +198,12 @@ def _url(name: str, params: list[str], records: dict) -> str:
 
 
 def test_every_page_answers_each_person_as_the_table_says(request, client_for, records):
-    # The appraisal and competency pages have their own walk (test_appraisal_access.py).
+    # The appraisal and competency pages have their own walk (test_appraisal_access.py), and
+    # so have the exports (test_exports.py).
     patterns = {
         p.name: list(p.pattern.converters)
         for p in supervision_urls.urlpatterns
-        if not p.name.startswith(("appraisal_", "competency_"))
+        if not p.name.startswith(("appraisal_", "competency_", "export_"))
     }
     assert set(patterns) == set(EXPECTED), "every supervision page needs a row here"
     people = {name: request.getfixturevalue(name) for name in PEOPLE}
