@@ -49,6 +49,7 @@ class Permission:
     VIEW_TRAINING = "view_training"
     MANAGE_TRAINING = "manage_training"
     DELEGATE_TRAINING = "delegate_training"
+    VIEW_DASHBOARD = "view_dashboard"
 
 
 # Every role a school hands out (the district supervisor works across schools).
@@ -108,6 +109,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     Permission.MANAGE_TRAINING: frozenset({Role.PRINCIPAL, Role.VICE_PRINCIPAL}),
     # Deciding who is sent when seats are few (DESIGN.md: the principal decides).
     Permission.DELEGATE_TRAINING: frozenset({Role.PRINCIPAL}),
+    # The principal's dashboard, the period report and the counts behind them (personal-book
+    # completeness and students per BK teacher, never a child's record). The district
+    # supervisor joins once that role has its schools.
+    Permission.VIEW_DASHBOARD: frozenset({Role.PRINCIPAL}),
 }
 
 _CACHE_ATTRIBUTE = "_role_codes_cache"
