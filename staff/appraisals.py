@@ -16,7 +16,17 @@ from itertools import groupby
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Avg, Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Avg,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -28,6 +38,7 @@ from staff.access import (
     may_acknowledge_appraisal,
     may_edit_appraisal,
 )
+from staff.caching import school_data_changed
 from staff.models import (
     Appraisal,
     Competency,
@@ -416,6 +427,7 @@ def appraisal_finalise(*, appraisal: Appraisal, user: User, version: int) -> App
         final_score=result.final_score_shown,
         category=result.category,
     )
+    school_data_changed(school_id=appraisal.school_id)
     appraisal.refresh_from_db()
     return appraisal
 
@@ -559,14 +571,19 @@ def _latest_principal_appraisal(*, school_id: int, until: datetime.date) -> Subq
 
 
 def counselors_with_latest_appraisals(
-    school_id: int, *, semester: Semester, previous: Semester | None
+    school_id: int,
+    *,
+    semester_id: int,
+    as_of: datetime.date,
+    previous_as_of: datetime.date | None,
 ) -> QuerySet[User]:
     """The school's active counselors, and whoever else has a finalised principal's appraisal
-    of the semester, by name; each with `latest_id`, the latest appraisal as of the semester,
-    and `previous_id`, the latest as of the semester before (None without one). One query."""
+    of the semester, by name; each with `latest_id`, their latest appraisal of a semester
+    begun by `as_of` (the semester's first day), and `previous_id`, the latest of a semester
+    begun by `previous_as_of` (the semester before's; None without one). One query."""
     appraised = Appraisal.objects.filter(
         school_id=school_id,
-        semester=semester,
+        semester_id=semester_id,
         kind=Appraisal.Kind.PRINCIPAL,
         status__in=FINALISED_STATUSES,
     ).values("counselor_id")
@@ -574,12 +591,12 @@ def counselors_with_latest_appraisals(
         Q(pk__in=counselors_of(school_id).values("pk")) | Q(pk__in=appraised)
     )
     previous_id = (
-        _latest_principal_appraisal(school_id=school_id, until=previous.start_date)
-        if previous is not None
-        else None
+        _latest_principal_appraisal(school_id=school_id, until=previous_as_of)
+        if previous_as_of is not None
+        else Value(None, output_field=IntegerField())
     )
     return people.annotate(
-        latest_id=_latest_principal_appraisal(school_id=school_id, until=semester.start_date),
+        latest_id=_latest_principal_appraisal(school_id=school_id, until=as_of),
         previous_id=previous_id,
     ).order_by("full_name", "username")
 
@@ -587,12 +604,7 @@ def counselors_with_latest_appraisals(
 def appraisal_summaries(appraisal_ids: Iterable[int]) -> dict[int, dict]:
     """Final score, category and semester of the given appraisals, by id. One query."""
     rows = Appraisal.objects.filter(pk__in=list(appraisal_ids)).values(
-        "pk",
-        "final_score",
-        "category",
-        "semester_id",
-        "semester__number",
-        "semester__academic_year__name",
+        "pk", "final_score", "category", "semester_id"
     )
     return {row["pk"]: row for row in rows}
 

@@ -43,6 +43,7 @@ from staff.access import (
     participations_visible_to,
     training_events_visible_to,
 )
+from staff.caching import school_data_changed
 from staff.models import (
     DISSEMINATION_DAYS,
     Appraisal,
@@ -509,6 +510,7 @@ def training_event_update(
     )
     if not updated:
         raise StaleEdit(TrainingEvent.objects.get(pk=event.pk))
+    school_data_changed(school_id=event.school_id)
     event.refresh_from_db()
     event.competencies.set(competencies)
     return event
@@ -526,6 +528,7 @@ def training_event_cancel(
     TrainingEvent.objects.filter(pk=event.pk).update(
         is_cancelled=True, version=F("version") + 1, updated_at=timezone.now()
     )
+    school_data_changed(school_id=event.school_id)
     event.refresh_from_db()
     return event
 
@@ -702,6 +705,8 @@ def attendance_record(
         participation.updated_at = timezone.now()
         changed.append(participation)
     TrainingParticipation.objects.bulk_update(changed, ["attendance", "updated_at"])
+    if changed:
+        school_data_changed(school_id=event.school_id)
     return len(changed)
 
 

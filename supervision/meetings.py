@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from counseling.cases import StaleEdit, counselors_of
 from staff.access import Permission, can
+from staff.caching import school_data_changed
 from staff.models import Role, User
 from supervision import notifications
 from supervision.models import (
@@ -172,6 +173,7 @@ def meeting_update(
     ).update(**values, version=F("version") + 1, updated_at=timezone.now())
     if not updated:
         raise StaleEdit(meeting_for_page(Meeting.objects.all()).get(pk=meeting.pk))
+    school_data_changed(school_id=meeting.school_id)
     meeting.refresh_from_db()
     before = set(meeting.invitations.values_list("person_id", flat=True))
     after = set(invitees)
@@ -261,6 +263,7 @@ def meeting_record_minutes(
     )
     if not updated:
         raise StaleEdit(meeting_for_page(Meeting.objects.all()).get(pk=meeting.pk))
+    school_data_changed(school_id=meeting.school_id)
     invitations = list(meeting.invitations.all())
     for invitation in invitations:
         invitation.attendance = attendance.get(invitation.person_id, invitation.attendance)
@@ -331,6 +334,7 @@ def action_item_update(
     )
     if not updated:
         raise StaleEdit(ActionItem.objects.select_related("assignee").get(pk=item.pk))
+    school_data_changed(school_id=item.school_id)
     item.refresh_from_db()
     return item
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from counseling.cases import StaleEdit, counselors_of
+from staff.caching import school_data_changed
 from staff.models import Semester, User
 from supervision.meetings import action_item_add
 from supervision.models import ChecklistItem, Meeting, SupervisionScore, SupervisionVisit
@@ -46,7 +47,9 @@ def visits_plan(
         )
         visit.full_clean()
         visits.append(visit)
-    return SupervisionVisit.objects.bulk_create(visits)
+    created = SupervisionVisit.objects.bulk_create(visits)
+    school_data_changed(school_id=semester.school_id)
+    return created
 
 
 def checklist_for(visit: SupervisionVisit) -> list[ChecklistItem]:
@@ -70,6 +73,7 @@ def _advance(visit: SupervisionVisit, version: int, allowed: tuple[str, ...], **
         if current.version != version:
             raise StaleEdit(current)
         raise ValidationError(_("The visit is not at a stage where this can be recorded."))
+    school_data_changed(school_id=visit.school_id)
     visit.refresh_from_db()
 
 
