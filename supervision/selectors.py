@@ -395,10 +395,12 @@ def meeting_hours(school: School, start: datetime.date, end: datetime.date) -> f
     return round(total.total_seconds() / 3600, 1) if total else 0.0
 
 
-def visits_by_stage(school: School, *semesters: Semester) -> dict[str, int]:
-    """The visits of the semesters (one, or the two of a year) by stage; every stage present."""
+def visits_by_stage(school: School, *semesters: Semester | int) -> dict[str, int]:
+    """The visits of the semesters (one, or the two of a year; records or ids) by stage; every
+    stage present."""
+    ids = [semester if isinstance(semester, int) else semester.pk for semester in semesters]
     rows = (
-        SupervisionVisit.objects.filter(school=school, semester__in=semesters)
+        SupervisionVisit.objects.filter(school=school, semester_id__in=ids)
         .order_by()
         .values("stage")
         .annotate(count=Count("pk"))

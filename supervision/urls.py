@@ -1,6 +1,6 @@
 from django.urls import path
 
-from supervision.views import appraisals, calendar, facilities, meetings, visits
+from supervision.views import appraisals, calendar, dashboard, facilities, meetings, visits
 
 app_name = "supervision"
 
@@ -94,4 +94,14 @@ urlpatterns = [
     path("appraisals/<int:pk>/compare/", appraisals.appraisal_compare, name="appraisal_compare"),
     path("competency/", appraisals.competency_overview, name="competency_overview"),
     path("competency/<int:pk>/", appraisals.competency_profile, name="competency_profile"),
+    # The principal's dashboard and the period report
+    path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("dashboard/books/", dashboard.book_overview, name="book_overview"),
+    path("report/", dashboard.report_index, name="report_index"),
+    path("report/semester/<int:pk>/", dashboard.report_semester, name="report_semester"),
+    path(
+        "report/semester/<int:pk>/pdf/", dashboard.report_semester_pdf, name="report_semester_pdf"
+    ),
+    path("report/year/<int:pk>/", dashboard.report_year, name="report_year"),
+    path("report/year/<int:pk>/pdf/", dashboard.report_year_pdf, name="report_year_pdf"),
 ]

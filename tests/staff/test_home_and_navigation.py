@@ -23,7 +23,9 @@ CALENDAR = {MEETINGS, ACTION_ITEMS}
 APPRAISALS = "/supervision/appraisals/"
 COMPETENCY = "/supervision/competency/"
 TRAINING = "/staff/training/"
+DASHBOARD = "/supervision/dashboard/"
 ALL_MENUS = {
+    DASHBOARD,
     APPRAISALS,
     COMPETENCY,
     TRAINING,
@@ -47,6 +49,7 @@ ALL_MENUS = {
 # The menu entries each role must see, and must not see.
 EXPECTED_MENUS = {
     "principal": {
+        DASHBOARD,
         ACCESS_LOG,
         REFERRALS,
         CASES,

@@ -9,7 +9,6 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from supervision.facilities import facilities_record
 from supervision.models import ActionItem, FacilityItem, Meeting, SupervisionVisit
 from supervision.selectors import facility_compliance_by_semester, overdue_action_items_count
 from tests.factories import (
@@ -19,6 +18,7 @@ from tests.factories import (
     past_semester,
 )
 from tests.supervision.conftest import local
+from tests.supervision.dashboard_setup import record_facilities
 
 CALENDAR = reverse("supervision:calendar")
 ACTION_ITEMS = reverse("supervision:my_action_items")
@@ -189,30 +189,20 @@ def test_the_compliance_by_semester_is_read_in_one_query_whatever_the_history(
     school, counselor, django_assert_num_queries
 ):
     older = past_semester(school, 2025, 2)  # January to June 2026
-    items = list(FacilityItem.objects.filter(is_active=True))
+    items = FacilityItem.objects.filter(is_active=True).count()
 
     def record(at, meeting):
-        latest = school.facility_assessments.order_by("-recorded_at", "-pk").first()
-        facilities_record(
-            school=school,
-            recorded_by=counselor,
-            based_on=latest.pk if latest else 0,
-            conditions={
-                item.pk: ("meets" if position < meeting else "missing", "")
-                for position, item in enumerate(items)
-            },
-            recorded_at=at,
-        )
+        record_facilities(school, counselor, at=at, meeting=meeting)
 
     record(local(datetime.date(2026, 2, 1), 10), 1)
     # The last day of the semester still counts for it, in Jakarta's time.
     record(local(datetime.date(2026, 6, 30), 23, 30), 2)
     record(local(datetime.date(2026, 7, 2), 10), 3)
     for day in range(3, 20):
-        record(local(datetime.date(2026, 7, day), 10), len(items))
+        record(local(datetime.date(2026, 7, day), 10), items)
     with django_assert_num_queries(1):
         history = facility_compliance_by_semester(school)
     assert [(semester.pk, compliance) for semester, compliance in history] == [
-        (older.pk, round(2 * 100 / len(items))),
+        (older.pk, round(2 * 100 / items)),
         (school.semesters.get(is_current=True).pk, 100),
     ]
