@@ -12,8 +12,8 @@ from counseling import pdf
 from staff.framework_data import load_shipped_framework
 from staff.models import Role
 from staff.replica import REPLICA
+from tests.browser.test_appraisal import sign_in
 from tests.factories import (
-    TEST_PASSWORD,
     SchoolFactory,
     SemesterFactory,
     UserFactory,
@@ -66,14 +66,6 @@ def school_year(transactional_db):
         counselors=counselors,
     )
     return current, earlier
-
-
-def sign_in(page, username: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Nama pengguna").fill(username)
-    page.get_by_label("Sandi").fill(TEST_PASSWORD)
-    page.locator("main").get_by_role("button", name="Masuk").click()
-    page.get_by_test_id("identity").wait_for()
 
 
 def charts_drawn(page) -> list[str]:
