@@ -38,9 +38,9 @@ PAGES = [
     Page("student list", "counselor", "/counseling/students/"),
     Page("student page", "counselor", "/counseling/students/{student}/"),
     Page("case list", "counselor", "/counseling/cases/"),
+    Page("principal dashboard", "principal", "/supervision/dashboard/", weigh=True),
+    Page("period report", "principal", "/supervision/report/semester/{semester}/"),
     # Added at merge by the pages' authors, for example:
-    # Page("principal dashboard", "principal", "/supervision/dashboard/", weigh=True),
-    # Page("period report", "principal", "/supervision/report/{semester}/"),
     # Page("meeting calendar", "vice_principal", "/supervision/meetings/"),
     # Page("appraisal form", "principal", "/supervision/appraisals/..."),
 ]
