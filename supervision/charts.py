@@ -8,6 +8,9 @@ one also gives its numbers in a table, for screen readers and for printing.
 from collections.abc import Iterable
 from decimal import Decimal
 
+# Colours of the series in turn (Okabe–Ito, told apart with colour blindness); every series
+# also differs by its point style or dash, and every chart has its table.
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00")
 # Point styles told apart without colour, one per series in turn.
 POINT_STYLES = ("circle", "rect", "triangle", "rectRot", "star", "crossRot")
 

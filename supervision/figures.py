@@ -236,6 +236,16 @@ class Spread:
         return self.highest - self.lowest
 
 
+def counselor_names(school_id: int) -> list[tuple[int, str]]:
+    """The school's active counselors, (id, name) by name. One query."""
+    return [
+        (pk, full_name or username)
+        for pk, full_name, username in counselors_of(school_id).values_list(
+            "pk", "full_name", "username"
+        )
+    ]
+
+
 def spread_of(values: list[int]) -> Spread | None:
     """None with fewer than two counselors: there is nothing to compare."""
     return Spread(min(values), max(values)) if len(values) > 1 else None
@@ -445,15 +455,13 @@ def effort_figures(
     counselors = tuple(
         CounselorEffort(
             counselor_id=pk,
-            name=full_name or username,
+            name=name,
             mgbk_present=mgbk[pk].present if pk in mgbk else 0,
             mgbk_recorded=mgbk[pk].recorded if pk in mgbk else 0,
             delegations=delegations.get(pk, 0),
             hours=hours.get(pk, 0),
         )
-        for pk, full_name, username in counselors_of(school).values_list(
-            "pk", "full_name", "username"
-        )
+        for pk, name in counselor_names(school.pk)
     )
     return EffortFigures(
         meetings=meetings,

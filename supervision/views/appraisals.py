@@ -34,7 +34,7 @@ from staff.models import AccessLogEntry, Appraisal, Role, Semester
 from staff.selectors import current_semester
 from staff.services import access_log_record
 from staff.web import require_post_for
-from supervision.charts import chart, series
+from supervision.charts import PALETTE, chart, series
 from supervision.evidence import appraisal_evidence
 from supervision.forms import (
     AcknowledgeForm,
@@ -447,8 +447,8 @@ def competency_profile(request: HttpRequest, pk: int) -> HttpResponse:
                 "line",
                 data["labels"],
                 [
-                    series(_("Principal's appraisal"), data["principal"], "#0072B2"),
-                    series(_("Self-appraisal"), data["self"], "#E69F00", dashed=True),
+                    series(_("Principal's appraisal"), data["principal"], PALETTE[0]),
+                    series(_("Self-appraisal"), data["self"], PALETTE[1], dashed=True),
                 ],
                 y_title=_("Final score"),
                 y_max=100,

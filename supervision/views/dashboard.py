@@ -30,15 +30,15 @@ from staff.access import Permission, permission_required
 from staff.models import AccessLogEntry
 from staff.replica import reporting_reads
 from staff.scoring import COMPETENCY_SCORE_BOUNDS, COMPETENCY_SCORE_MAX
-from staff.selectors import counselors_of
 from staff.services import access_log_record
 from staff.web import pk_param
 from supervision import report
-from supervision.charts import chart, series
+from supervision.charts import PALETTE, chart, series
 from supervision.figures import (
     Figures,
     Period,
     caseloads,
+    counselor_names,
     default_semester,
     period_figures,
     school_semesters,
@@ -46,11 +46,6 @@ from supervision.figures import (
     year_period,
 )
 from supervision.models import Meeting, SupervisionVisit
-
-# Colours of the charts' series (Okabe–Ito, told apart with colour blindness); every series
-# also differs by its point style or dash, and every chart has its table.
-PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00")
-
 
 ONE_DAY = datetime.timedelta(days=1)
 
@@ -296,18 +291,12 @@ def book_overview(request: HttpRequest) -> HttpResponse:
     year: counts and percentages, never a child's book."""
     school_id = request.user.school_id
     classes = books_by_class(school_id)
-    counselors = [
-        (pk, full_name or username)
-        for pk, full_name, username in counselors_of(school_id).values_list(
-            "pk", "full_name", "username"
-        )
-    ]
     return render(
         request,
         "supervision/book_overview.html",
         {
             "classes": classes,
-            "caseloads": caseloads(classes, counselors),
+            "caseloads": caseloads(classes, counselor_names(school_id)),
             "students": active_student_count(school_id),
             "ratio": COUNSELOR_RATIO,
             "book_threshold": BOOK_COMPLETE_ENOUGH,

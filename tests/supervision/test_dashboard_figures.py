@@ -231,3 +231,17 @@ def test_the_semester_switcher_offers_the_schools_begun_semesters(
     foreign = other_school.semesters.get()
     for wanted in [foreign.pk, "x", 99999]:
         assert client.get(DASHBOARD, {"semester": wanted}).status_code == 404
+
+
+def test_a_school_whose_first_semester_has_not_begun_is_told_so(client_for, principal, semester):
+    semester.start_date = timezone.localdate() + datetime.timedelta(days=30)
+    semester.end_date = semester.start_date + datetime.timedelta(days=150)
+    semester.save()
+    client = client_for(principal)
+    response = client.get(DASHBOARD)
+    assert response.status_code == 200
+    assert response.context["period"] is None
+    assert "Sekolah belum memiliki semester yang sudah dimulai." in response.content.decode()
+    assert client.get(DASHBOARD, {"semester": semester.pk}).status_code == 404
+    report = reverse("supervision:report_semester", args=[semester.pk])
+    assert client.get(report).status_code == 404
