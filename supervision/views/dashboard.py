@@ -165,6 +165,8 @@ def _figure_rows(figures: Figures, links: Links) -> dict:
             (SupervisionVisit.Stage(stage).label, count, links.visits(stage))
             for stage, count in efforts.visits.items()
         ],
+        "mgbk_summary": links.training_summary(efforts.mgbk_since, efforts.mgbk_until),
+        "window_summary": links.training_summary(efforts.window_since, efforts.window_until),
         "case_statuses": [
             (Case.Status(status).label, count, links.cases(status=status))
             for status, count in outcomes.cases.by_status.items()

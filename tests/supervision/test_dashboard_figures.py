@@ -197,6 +197,18 @@ def test_each_number_leads_to_a_list_holding_as_many_records(
     assert listed(links.overdue_items, "items") == figures.factors.overdue_items
     trainings = client.get(links.trainings()).context["page"].paginator.count
     assert trainings == figures.factors.seats.events
+    efforts = figures.efforts
+    summary = client.get(links.training_summary(efforts.window_since, efforts.window_until))
+    rows = {row.counselor.pk: row for row in summary.context["rows"]}
+    mgbk = client.get(links.training_summary(efforts.mgbk_since, efforts.mgbk_until))
+    mgbk_rows = {row.counselor.pk: row.mgbk for row in mgbk.context["rows"]}
+    for row in efforts.counselors:
+        shown = rows[row.counselor_id]
+        assert (shown.hours, shown.delegations) == (row.hours, row.delegations)
+        assert (mgbk_rows[row.counselor_id].present, mgbk_rows[row.counselor_id].recorded) == (
+            row.mgbk_present,
+            row.mgbk_recorded,
+        )
     html = response.content.decode()
     for url in [links.multi_session_cases, links.overdue_items, links.trainings()]:
         assert url.replace("&", "&amp;") in html
