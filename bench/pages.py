@@ -41,9 +41,8 @@ PAGES = [
     Page("case list", "counselor", "/counseling/cases/"),
     Page("meeting calendar", "vice_principal", "/supervision/calendar/?view=month"),
     Page("appraisal form", "principal", "/supervision/appraisals/{appraisal_form}"),
-    # Added at merge by the pages' authors, for example:
-    # Page("principal dashboard", "principal", "/supervision/dashboard/", weigh=True),
-    # Page("period report", "principal", "/supervision/report/{semester}/"),
+    Page("principal dashboard", "principal", "/supervision/dashboard/", weigh=True),
+    Page("period report", "principal", "/supervision/report/semester/{semester}/"),
 ]
 
 

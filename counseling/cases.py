@@ -12,8 +12,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,6 +30,7 @@ from counseling.models import (
     InboundReferral,
     Student,
 )
+from counseling.selectors import MULTI_SESSION, session_count
 from staff.access import Permission, can
 from staff.caching import school_data_changed
 from staff.models import User
@@ -439,9 +439,13 @@ def cases_for_list(
     mine: bool = False,
     archived: bool = False,
     query: str = "",
+    opened_from: datetime.date | None = None,
+    opened_to: datetime.date | None = None,
+    sessions: int | None = None,
 ) -> QuerySet[Case]:
     """The cases the user may see, filtered, each with its student, class, responsible
-    counselor and its number of sessions. Archived cases only when asked for."""
+    counselor and its number of sessions. Archived cases only when asked for. `sessions`
+    keeps the cases with exactly that many sessions, or at least MULTI_SESSION of them."""
     cases = cases_visible_to(user)
     if status == CASE_STATUS_OPEN:
         cases = cases.filter(status__in=Case.OPEN_STATUSES)
@@ -463,21 +467,22 @@ def cases_for_list(
         cases = cases.filter(Q(counselor=user) | Exists(co_handled))
     if query:
         cases = cases.filter(student__full_name__icontains=query)
+    if opened_from is not None:
+        cases = cases.filter(opened_on__gte=opened_from)
+    if opened_to is not None:
+        cases = cases.filter(opened_on__lte=opened_to)
     # The number of sessions as a subquery, not a join with GROUP BY: the database then takes
     # the page's fifty cases in index order and counts only their sessions, and the list's
     # total counts cases alone (Django leaves the unused subquery out of COUNT).
-    session_count = (
-        CounselingSession.objects.filter(case_id=OuterRef("pk"))
-        .order_by()
-        .values("case_id")
-        .annotate(count=Count("pk"))
-        .values("count")
+    cases = cases.select_related("student__classroom", "counselor").annotate(
+        session_count=session_count()
     )
-    return (
-        cases.select_related("student__classroom", "counselor")
-        .annotate(session_count=Coalesce(Subquery(session_count), 0))
-        .order_by("-opened_on", "-pk")
-    )
+    if sessions is not None:
+        if sessions >= MULTI_SESSION:
+            cases = cases.filter(session_count__gte=MULTI_SESSION)
+        else:
+            cases = cases.filter(session_count=sessions)
+    return cases.order_by("-opened_on", "-pk")
 
 
 def case_for_page(user: User) -> QuerySet[Case]:
@@ -503,13 +508,22 @@ def case_collaborations(case: Case) -> QuerySet[Collaboration]:
 
 
 def collaborations_for_list(
-    user: User, *, partner_type: str = "", counselor: User | None = None
+    user: User,
+    *,
+    partner_type: str = "",
+    counselor: User | None = None,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
 ) -> QuerySet[Collaboration]:
     entries = collaborations_visible_to(user)
     if partner_type:
         entries = entries.filter(partner_type=partner_type)
     if counselor is not None:
         entries = entries.filter(counselor=counselor)
+    if date_from is not None:
+        entries = entries.filter(happened_on__gte=date_from)
+    if date_to is not None:
+        entries = entries.filter(happened_on__lte=date_to)
     return entries.select_related("counselor", "student__classroom", "case").order_by(
         "-happened_on", "-pk"
     )

@@ -33,7 +33,8 @@ from counseling.models import (
     Student,
 )
 from counseling.referrals import consent_form_check
-from staff.forms import DateInput
+from counseling.selectors import MULTI_SESSION
+from staff.forms import DateInput, DateRangeFilterForm
 from staff.models import Role, User
 
 
@@ -364,10 +365,31 @@ class CaseFilterForm(forms.Form):
     )
     mine = forms.BooleanField(label=_("Only cases I handle"), required=False)
     archived = forms.BooleanField(label=_("Include archived cases"), required=False)
+    opened_from = forms.DateField(label=_("Opened from"), required=False, widget=DateInput())
+    opened_to = forms.DateField(label=_("Opened until"), required=False, widget=DateInput())
+    sessions = forms.TypedChoiceField(
+        label=_("Sessions"),
+        choices=[
+            ("", _("Any number")),
+            ("0", _("None yet")),
+            ("1", _("One session")),
+            (str(MULTI_SESSION), _("Two or more sessions")),
+        ],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["counselor"].queryset = counselors_of(user.school_id)
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        start, end = cleaned.get("opened_from"), cleaned.get("opened_to")
+        if start and end and end < start:
+            self.add_error("opened_to", _("The end date is before the start date."))
+        return cleaned
 
     def filters(self) -> dict:
         """Keyword arguments for counseling.cases.cases_for_list."""
@@ -380,6 +402,9 @@ class CaseFilterForm(forms.Form):
             "counselor": data["counselor"],
             "mine": data["mine"],
             "archived": data["archived"],
+            "opened_from": data["opened_from"],
+            "opened_to": data["opened_to"],
+            "sessions": data["sessions"],
         }
 
 
@@ -626,7 +651,7 @@ class CollaborationForm(forms.ModelForm):
         return cleaned
 
 
-class CollaborationFilterForm(forms.Form):
+class CollaborationFilterForm(DateRangeFilterForm):
     partner_type = forms.ChoiceField(
         label=_("Worked with"),
         choices=[("", _("Everyone")), *Collaboration.Partner.choices],
@@ -638,6 +663,8 @@ class CollaborationFilterForm(forms.Form):
         required=False,
         empty_label=_("All BK teachers"),
     )
+
+    field_order = ["partner_type", "counselor", "date_from", "date_to"]
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)

@@ -2,9 +2,10 @@
 
 import datetime
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from counseling.access import (
@@ -13,7 +14,7 @@ from counseling.access import (
     sessions_visible_to,
     students_visible_to,
 )
-from counseling.models import Case, Classroom, CounselingSession, Student
+from counseling.models import Case, Classroom, Collaboration, CounselingSession, Student
 from staff.access import has_role
 from staff.models import AcademicYear, Role, User
 
@@ -254,3 +255,151 @@ def counseling_busy_times(
         for entry in busy
         if any(entry.starts_at < end and start < entry.ends_at for start, end in windows)
     ]
+
+
+# --- For the principal's dashboard and the period report --------------------------------------
+# Counted and summed by the database, a fixed number of queries whatever a school's history.
+
+# A case "handled in two or more sessions" (DESIGN.md: the study's third question).
+MULTI_SESSION = 2
+
+
+def session_count() -> Subquery:
+    """For a case (OuterRef "pk"): how many sessions it has, 0 for none. A subquery rather than
+    a join with GROUP BY, so that filters and pages over cases stay on the case indexes."""
+    counts = (
+        CounselingSession.objects.filter(case_id=OuterRef("pk"))
+        .order_by()
+        .values("case_id")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return Coalesce(Subquery(counts), 0)
+
+
+def collaboration_by_month(
+    school_id: int, *, since: datetime.date, until: datetime.date
+) -> dict[tuple[datetime.date, str], int]:
+    """How many collaboration entries of the school fall in each month, by partner type:
+    {(first day of the month, partner type): count}, for entries from `since` to `until`."""
+    rows = (
+        Collaboration.objects.filter(
+            school_id=school_id, happened_on__gte=since, happened_on__lte=until
+        )
+        .annotate(month=TruncMonth("happened_on"))
+        .order_by()
+        .values("month", "partner_type")
+        .annotate(count=Count("pk"))
+    )
+    return {(row["month"], row["partner_type"]): row["count"] for row in rows}
+
+
+@dataclass(frozen=True)
+class CasesOpened:
+    """The cases opened in a period: how many, how many were handled in two or more sessions,
+    and where each stands now (by status)."""
+
+    total: int
+    multi_session: int
+    by_status: dict[str, int]
+
+
+def cases_opened_between(
+    school_id: int, *, since: datetime.date, until: datetime.date
+) -> CasesOpened:
+    """The school's cases opened from `since` to `until` (archived ones included), with all
+    their sessions counted. One query."""
+    statuses = {
+        f"status_{status}": Count("pk", filter=Q(status=status)) for status in Case.Status.values
+    }
+    totals = (
+        Case.objects.filter(school_id=school_id, opened_on__gte=since, opened_on__lte=until)
+        .annotate(session_total=session_count())
+        .aggregate(
+            case_total=Count("pk"),
+            multi_total=Count("pk", filter=Q(session_total__gte=MULTI_SESSION)),
+            **statuses,
+        )
+    )
+    return CasesOpened(
+        total=totals["case_total"],
+        multi_session=totals["multi_total"],
+        by_status={status: totals[f"status_{status}"] for status in Case.Status.values},
+    )
+
+
+@dataclass(frozen=True)
+class ClassBooks:
+    """A class of the current year: its responsible counselor and homeroom teacher, its active
+    students, and their personal books' completeness added up (a missing book counts 0)."""
+
+    classroom_id: int
+    name: str
+    grade: int
+    counselor_id: int | None
+    counselor_name: str
+    homeroom_teacher_name: str
+    students: int
+    completeness_total: int
+    complete_enough: int
+
+    @property
+    def average_completeness(self) -> Decimal | None:
+        return average_completeness(self.completeness_total, self.students)
+
+
+def average_completeness(total: int, students: int) -> Decimal | None:
+    """The mean completeness in percent, one decimal; None without students."""
+    if not students:
+        return None
+    return (Decimal(total) / Decimal(students)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def books_by_class(school_id: int) -> list[ClassBooks]:
+    """Every class of the school's current year with its active students counted and the
+    completeness of their personal books added up, by grade and name. One query: counts
+    only, nothing of a book's content."""
+    active = Q(students__status=Student.Status.ACTIVE)
+    completeness = Coalesce("students__personal_book__completeness", 0)
+    rows = (
+        Classroom.objects.filter(school_id=school_id, academic_year__is_current=True)
+        .annotate(
+            active_students=Count("students", filter=active),
+            completeness_total=Coalesce(Sum(completeness, filter=active), 0),
+            complete_enough=Count(
+                "students",
+                filter=active & Q(students__personal_book__completeness__gte=BOOK_COMPLETE_ENOUGH),
+            ),
+        )
+        .order_by("grade", "name", "pk")
+        .values_list(
+            "pk",
+            "name",
+            "grade",
+            "counselor_id",
+            "counselor__full_name",
+            "homeroom_teacher__full_name",
+            "active_students",
+            "completeness_total",
+            "complete_enough",
+        )
+    )
+    return [
+        ClassBooks(
+            classroom_id=pk,
+            name=name,
+            grade=grade,
+            counselor_id=counselor_id,
+            counselor_name=counselor_name or "",
+            homeroom_teacher_name=homeroom or "",
+            students=students,
+            completeness_total=total,
+            complete_enough=enough,
+        )
+        for pk, name, grade, counselor_id, counselor_name, homeroom, students, total, enough in rows
+    ]
+
+
+def active_student_count(school_id: int) -> int:
+    """Every active student of the school, in a class or not."""
+    return Student.objects.filter(school_id=school_id, status=Student.Status.ACTIVE).count()

@@ -54,6 +54,7 @@ class Permission:
     EXPORT_SESSION_STATISTICS = "export_session_statistics"
     EXPORT_TRAINING = "export_training"
     EXPORT_APPRAISALS = "export_appraisals"
+    VIEW_DASHBOARD = "view_dashboard"
 
 
 # Every role a school hands out (the district supervisor works across schools).
@@ -129,6 +130,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     Permission.EXPORT_TRAINING: frozenset(SCHOOL_STAFF_ROLES),
     # The principal all of the school's, a counselor the own (appraisals_visible_to).
     Permission.EXPORT_APPRAISALS: frozenset({Role.PRINCIPAL, Role.COUNSELOR}),
+    # The principal's dashboard, the period report and the counts behind them (personal-book
+    # completeness and students per BK teacher, never a child's record). The district
+    # supervisor joins once that role has its schools.
+    Permission.VIEW_DASHBOARD: frozenset({Role.PRINCIPAL}),
 }
 
 _CACHE_ATTRIBUTE = "_role_codes_cache"

@@ -8,14 +8,25 @@ total), so that profiles and dashboards read them with aggregate queries and rec
 Reads start from staff.access.appraisals_visible_to.
 """
 
-from collections.abc import Mapping
+import datetime
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import groupby
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, QuerySet
+from django.db.models import (
+    Avg,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -537,6 +548,100 @@ def final_scores_of_school(school_id: int) -> QuerySet[Appraisal]:
         .select_related("counselor", "semester__academic_year")
         .order_by("semester__start_date", "counselor__full_name", "kind")
     )
+
+
+# --- The principal's dashboard and the period report -----------------------------------------
+# What a semester's competency figures rest on: for each counselor, the latest finalised
+# principal's appraisal of that semester or an earlier one ("as of" the semester), so that a
+# semester still under way shows what is known, and says from which semester it is.
+
+
+def _latest_principal_appraisal(*, school_id: int, until: datetime.date) -> Subquery:
+    """For a user (OuterRef "pk"): the id of their latest finalised principal's appraisal of
+    a semester that began on or before `until`."""
+    return Subquery(
+        Appraisal.objects.filter(
+            school_id=school_id,
+            counselor_id=OuterRef("pk"),
+            kind=Appraisal.Kind.PRINCIPAL,
+            status__in=FINALISED_STATUSES,
+            semester__start_date__lte=until,
+        )
+        .order_by("-semester__start_date", "-pk")
+        .values("pk")[:1]
+    )
+
+
+def counselors_with_latest_appraisals(
+    school_id: int,
+    *,
+    semester_id: int,
+    as_of: datetime.date,
+    previous_as_of: datetime.date | None,
+) -> QuerySet[User]:
+    """The school's active counselors, and whoever else has a finalised principal's appraisal
+    of the semester, by name; each with `latest_id`, their latest appraisal of a semester
+    begun by `as_of` (the semester's first day), and `previous_id`, the latest of a semester
+    begun by `previous_as_of` (the semester before's; None without one). One query."""
+    appraised = Appraisal.objects.filter(
+        school_id=school_id,
+        semester_id=semester_id,
+        kind=Appraisal.Kind.PRINCIPAL,
+        status__in=FINALISED_STATUSES,
+    ).values("counselor_id")
+    people = User.objects.filter(school_id=school_id).filter(
+        Q(pk__in=counselors_of(school_id).values("pk")) | Q(pk__in=appraised)
+    )
+    previous_id = (
+        _latest_principal_appraisal(school_id=school_id, until=previous_as_of)
+        if previous_as_of is not None
+        else Value(None, output_field=IntegerField())
+    )
+    return people.annotate(
+        latest_id=_latest_principal_appraisal(school_id=school_id, until=as_of),
+        previous_id=previous_id,
+    ).order_by("full_name", "username")
+
+
+def appraisal_summaries(appraisal_ids: Iterable[int]) -> dict[int, dict]:
+    """Final score, category and semester of the given appraisals, by id. One query."""
+    rows = Appraisal.objects.filter(pk__in=list(appraisal_ids)).values(
+        "pk", "final_score", "category", "semester_id"
+    )
+    return {row["pk"]: row for row in rows}
+
+
+def competency_scores_of(appraisal_ids: Iterable[int]) -> dict[int, dict[int, int]]:
+    """The stored competency scores of the given appraisals: {appraisal id: {number: score}}.
+    One query."""
+    scores: dict[int, dict[int, int]] = {}
+    for appraisal_id, number, score in CompetencyResult.objects.filter(
+        appraisal_id__in=list(appraisal_ids)
+    ).values_list("appraisal_id", "competency__number", "score"):
+        scores.setdefault(appraisal_id, {})[number] = score
+    return scores
+
+
+def average_final_scores_by_semester(
+    school_id: int, *, until: datetime.date
+) -> dict[int, tuple[Decimal, int]]:
+    """Per semester id (semesters begun on or before `until`): the average final score of the
+    principal's finalised appraisals and how many there are. Averaged in the database."""
+    rows = (
+        Appraisal.objects.filter(
+            school_id=school_id,
+            kind=Appraisal.Kind.PRINCIPAL,
+            status__in=FINALISED_STATUSES,
+            semester__start_date__lte=until,
+        )
+        .order_by()
+        .values("semester_id")
+        .annotate(average=Avg("final_score"), count=Count("pk"))
+    )
+    return {
+        row["semester_id"]: (scoring.two_decimals(Decimal(str(row["average"]))), row["count"])
+        for row in rows
+    }
 
 
 # --- The competency profile of a counselor -----------------------------------------------------

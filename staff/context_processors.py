@@ -30,6 +30,7 @@ class MenuItem:
 # The whole menu; each person sees the items their roles permit. Features add their items here.
 MENU = [
     MenuItem(_("Home"), "home", "bi-house"),
+    MenuItem(_("Dashboard"), "supervision:dashboard", "bi-speedometer2", Permission.VIEW_DASHBOARD),
     MenuItem(
         _("Students"),
         "counseling:student_list",

@@ -12,6 +12,7 @@ from staff.models import (
     TrainingParticipation,
     User,
 )
+from staff.training import KIND_TRAINING, WHEN_PAST, WHEN_UPCOMING
 from staff.uploads import document_check
 
 # Roles a school's administrative staff may hand out; district roles belong to the operators.
@@ -110,27 +111,20 @@ class TemporaryPasswordForm(SetPasswordForm):
         self.fields["new_password2"].label = _("Temporary password again")
 
 
-class AccessLogFilterForm(forms.Form):
-    person = forms.ModelChoiceField(
-        label=_("Person"),
-        queryset=User.objects.none(),
-        required=False,
-        empty_label=_("Everyone"),
-    )
-    date_from = forms.DateField(
-        label=_("From"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
-    date_to = forms.DateField(
-        label=_("Until"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
+class DateInput(forms.DateInput):
+    """The browser's date picker; the value in ISO form, whatever the language."""
 
-    def __init__(self, *args, school, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = User.objects.filter(school=school).order_by("full_name")
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class DateRangeFilterForm(forms.Form):
+    """Two optional days bounding a list, both included, read from the query string."""
+
+    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("Until"), required=False, widget=DateInput())
 
     def clean(self):
         cleaned = super().clean()
@@ -140,13 +134,47 @@ class AccessLogFilterForm(forms.Form):
         return cleaned
 
 
-class DateInput(forms.DateInput):
-    """The browser's date picker; the value in ISO form, whatever the language."""
+class AccessLogFilterForm(DateRangeFilterForm):
+    person = forms.ModelChoiceField(
+        label=_("Person"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("Everyone"),
+    )
 
-    input_type = "date"
+    field_order = ["person", "date_from", "date_to"]
 
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
+    def __init__(self, *args, school, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = User.objects.filter(school=school).order_by("full_name")
+
+
+class TrainingListFilterForm(DateRangeFilterForm):
+    """The training list's filters: the kind (or every kind but MGBK meetings), past or
+    coming, and the days the events begin between."""
+
+    kind = forms.ChoiceField(label=_("Kind"), required=False)
+    when = forms.ChoiceField(
+        label=_("When"),
+        required=False,
+        choices=[
+            ("", _("All dates")),
+            (WHEN_UPCOMING, _("Upcoming and running")),
+            (WHEN_PAST, _("Past")),
+        ],
+    )
+
+    field_order = ["kind", "when", "date_from", "date_to"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [
+            ("", _("All kinds")),
+            (KIND_TRAINING, _("All training (MGBK meetings aside)")),
+            *TrainingEvent.Kind.choices,
+        ]
+        self.fields["date_from"].label = _("Beginning from")
+        self.fields["date_to"].label = _("Beginning until")
 
 
 DOCUMENT_ACCEPT = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"

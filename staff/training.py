@@ -28,7 +28,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -192,19 +192,30 @@ class CounselorTraining:
     overdue_reports: int
 
 
-def training_summary(school: School | int, *, today: datetime.date) -> list[CounselorTraining]:
-    """Every counselor of the school with the twelve months' figures. Six queries whatever
-    the history's length."""
-    since = today - TRAINING_WINDOW
-    hours = training_hours_by_counselor(school, since=since)
-    delegations = delegations_by_counselor(school, since=since, until=today)
-    mgbk = mgbk_attendance_rates(school, since=since, until=today)
+def training_summary(
+    school: School | int,
+    *,
+    today: datetime.date,
+    since: datetime.date | None = None,
+    until: datetime.date | None = None,
+) -> list[CounselorTraining]:
+    """Every counselor of the school with the figures of twelve months to today (training
+    hours counting the bookings still to come), or of the days from `since` to `until` (the
+    twelve months before `until` when only that is given; events starting by `until`). Six
+    queries whatever the history's length."""
+    last_day = until or today
+    since = since or last_day - TRAINING_WINDOW
+    hours = training_hours_by_counselor(school, since=since, until=until)
+    delegations = delegations_by_counselor(school, since=since, until=last_day)
+    mgbk = mgbk_attendance_rates(school, since=since, until=last_day)
     last = last_delegation_by_counselor(school)
-    overdue: dict[int, int] = {}
-    for counselor_id in dissemination_overdue(school, today=today).values_list(
-        "counselor_id", flat=True
-    ):
-        overdue[counselor_id] = overdue.get(counselor_id, 0) + 1
+    overdue = dict(
+        dissemination_overdue(school, today=today)
+        .order_by()
+        .values("counselor_id")
+        .annotate(count=Count("pk"))
+        .values_list("counselor_id", "count")
+    )
     return [
         CounselorTraining(
             counselor=counselor,
@@ -221,16 +232,68 @@ def training_summary(school: School | int, *, today: datetime.date) -> list[Coun
 def last_delegation_by_counselor(
     school: School | int, *, exclude_event: TrainingEvent | None = None
 ) -> dict[int, tuple[datetime.date, str]]:
-    """Per counselor id: the first day and title of the latest event they were delegated to."""
-    rows = delegations_of_school(school)
+    """Per counselor id: the first day and title of the latest event they were delegated to.
+    One query; the database picks each person's latest, however long the history."""
+    delegations = delegations_of_school(school)
     if exclude_event is not None:
-        rows = rows.exclude(event=exclude_event)
-    latest: dict[int, tuple[datetime.date, str]] = {}
-    for counselor_id, starts_on, title in rows.order_by(
-        "counselor_id", "-event__starts_on", "-event_id"
-    ).values_list("counselor_id", "event__starts_on", "event__title"):
-        latest.setdefault(counselor_id, (starts_on, title))
-    return latest
+        delegations = delegations.exclude(event=exclude_event)
+    latest = delegations.filter(counselor_id=OuterRef("pk")).order_by(
+        "-event__starts_on", "-event_id"
+    )
+    rows = (
+        User.objects.filter(school_id=_school_id(school))
+        .annotate(
+            last_day=Subquery(latest.values("event__starts_on")[:1]),
+            last_title=Subquery(latest.values("event__title")[:1]),
+        )
+        .filter(last_day__isnull=False)
+        .values_list("pk", "last_day", "last_title")
+    )
+    return {counselor_id: (day, title) for counselor_id, day, title in rows}
+
+
+@dataclass(frozen=True)
+class TrainingSeats:
+    """Training events (MGBK meetings aside) of a period and the seats they offered."""
+
+    events: int
+    seats: int  # of the events with a limit
+    unlimited: int  # events every counselor could attend
+
+    @property
+    def limited_events(self) -> int:
+        return self.events - self.unlimited
+
+    @property
+    def seats_per_event(self) -> Decimal | None:
+        """Seats per event with a limit, one decimal."""
+        if not self.limited_events:
+            return None
+        return (Decimal(self.seats) / Decimal(self.limited_events)).quantize(Decimal("0.1"))
+
+
+def training_seats(
+    school: School | int, *, since: datetime.date, until: datetime.date
+) -> TrainingSeats:
+    """The events not cancelled, MGBK meetings aside, starting in the period, and the seats
+    they offered the school. One query."""
+    totals = (
+        TrainingEvent.objects.filter(
+            school_id=_school_id(school),
+            is_cancelled=False,
+            starts_on__gte=since,
+            starts_on__lte=until,
+        )
+        .exclude(kind=TrainingEvent.Kind.MGBK)
+        .aggregate(
+            event_count=Count("pk"),
+            seat_total=Sum("seats"),
+            unlimited_count=Count("pk", filter=Q(seats__isnull=True)),
+        )
+    )
+    return TrainingSeats(
+        totals["event_count"], totals["seat_total"] or 0, totals["unlimited_count"]
+    )
 
 
 # --- Who goes next: the delegation proposal ---------------------------------------------------
@@ -448,6 +511,7 @@ def training_event_update(
     )
     if not updated:
         raise StaleEdit(TrainingEvent.objects.get(pk=event.pk))
+    school_data_changed(school_id=event.school_id)
     event.refresh_from_db()
     event.competencies.set(competencies)
     school_data_changed(school_id=event.school_id)
@@ -736,17 +800,34 @@ WHEN_UPCOMING = "upcoming"
 WHEN_PAST = "past"
 
 
+# Every kind but the MGBK meetings: the trainings a school is offered seats at.
+KIND_TRAINING = "training"
+
+
 def events_for_list(
-    user: User, *, today: datetime.date, kind: str = "", when: str = ""
+    user: User,
+    *,
+    today: datetime.date,
+    kind: str = "",
+    when: str = "",
+    since: datetime.date | None = None,
+    until: datetime.date | None = None,
 ) -> QuerySet[TrainingEvent]:
-    """The school's events, newest first, each with its standing participants."""
+    """The school's events, newest first, each with its standing participants; `kind` may
+    be KIND_TRAINING (all but MGBK meetings); `since` and `until` bound the first day."""
     events = training_events_visible_to(user)
-    if kind:
+    if kind == KIND_TRAINING:
+        events = events.exclude(kind=TrainingEvent.Kind.MGBK)
+    elif kind:
         events = events.filter(kind=kind)
     if when == WHEN_UPCOMING:
         events = events.filter(ends_on__gte=today)
     elif when == WHEN_PAST:
         events = events.filter(ends_on__lt=today)
+    if since is not None:
+        events = events.filter(starts_on__gte=since)
+    if until is not None:
+        events = events.filter(starts_on__lte=until)
     standing = TrainingParticipation.objects.filter(withdrawn_at__isnull=True)
     return events.prefetch_related(
         Prefetch(

@@ -7,7 +7,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.forms import BaseForm
-from django.http import HttpRequest, HttpResponseNotAllowed
+from django.http import Http404, HttpRequest, HttpResponseNotAllowed
 
 
 def query_without_page(request: HttpRequest) -> str:
@@ -15,6 +15,17 @@ def query_without_page(request: HttpRequest) -> str:
     query = request.GET.copy()
     query.pop("page", None)
     return query.urlencode()
+
+
+def pk_param(request: HttpRequest, name: str) -> int | None:
+    """An optional id from the query string; anything but digits is a page that does not
+    exist."""
+    value = request.GET.get(name, "")
+    if not value:
+        return None
+    if not value.isdigit():
+        raise Http404
+    return int(value)
 
 
 def paginate(request: HttpRequest, items, per_page: int = 50) -> Page:

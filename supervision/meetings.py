@@ -266,6 +266,7 @@ def meeting_record_minutes(
     )
     if not updated:
         raise StaleEdit(meeting_for_page(Meeting.objects.all()).get(pk=meeting.pk))
+    school_data_changed(school_id=meeting.school_id)
     invitations = list(meeting.invitations.all())
     for invitation in invitations:
         invitation.attendance = attendance.get(invitation.person_id, invitation.attendance)
@@ -370,9 +371,9 @@ def action_item_update(
         version=F("version") + 1,
         updated_at=timezone.now(),
     )
-    school_data_changed(school_id=item.school_id)
     if not updated:
         raise StaleEdit(ActionItem.objects.select_related("assignee").get(pk=item.pk))
+    school_data_changed(school_id=item.school_id)
     item.refresh_from_db()
     return item
 

@@ -6,7 +6,18 @@ visits by stage, facility compliance and its trend, overdue action items)."""
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import (
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
 from django.utils import timezone
 
 from counseling.access import inbound_referrals_visible_to
@@ -47,6 +58,7 @@ def start_of_day(day: datetime.date) -> datetime.datetime:
 
 WEEK = "week"
 MONTH = "month"
+SEMESTER = "semester"
 
 
 @dataclass(frozen=True)
@@ -64,6 +76,17 @@ class CalendarPeriod:
     @property
     def ends_at(self) -> datetime.datetime:
         return start_of_day(self.last_day + datetime.timedelta(days=1))
+
+
+def semester_calendar_period(semester: Semester) -> CalendarPeriod:
+    """A semester's days; before and after it, the days next to it."""
+    return CalendarPeriod(
+        SEMESTER,
+        semester.start_date,
+        semester.end_date,
+        semester.start_date - datetime.timedelta(days=1),
+        semester.end_date + datetime.timedelta(days=1),
+    )
 
 
 def calendar_period(view: str, day: datetime.date) -> CalendarPeriod:
@@ -92,11 +115,21 @@ class CalendarDay:
 
 
 def calendar_days(
-    user: User, period: CalendarPeriod, *, whole_school: bool = False
+    user: User,
+    period: CalendarPeriod,
+    *,
+    whole_school: bool = False,
+    kind: str = "",
+    held_only: bool = False,
 ) -> list[CalendarDay]:
     """The days of the period that hold meetings, each with its meetings by time. The user's
-    own meetings, or every meeting they may see. One query."""
+    own meetings, or every meeting they may see; of one kind, or only those held, if asked.
+    One query."""
     source = meetings_visible_to(user) if whole_school else meetings_invited_to(user)
+    if kind:
+        source = source.filter(kind=kind)
+    if held_only:
+        source = meetings_held(source)
     meetings = (
         source.filter(starts_at__gte=period.starts_at, starts_at__lt=period.ends_at)
         .select_related("organizer")
@@ -185,28 +218,47 @@ DONE = "done"
 ALL = "all"
 
 
-def action_items_for_list(user: User, *, status: str = OPEN, everyone: bool = False):
+def action_items_for_list(
+    user: User,
+    *,
+    status: str = OPEN,
+    everyone: bool = False,
+    overdue_on: datetime.date | None = None,
+):
     """The user's action items (or, for the school's leaders, everyone's they may see), with
-    where each came from."""
+    where each came from. The overdue ones are those of today, or of the day `overdue_on`."""
     items = action_items_visible_to(user)
     if not everyone:
         items = items.filter(assignee=user)
     if status == OPEN:
         items = items.filter(status=ActionItem.Status.OPEN)
     elif status == OVERDUE:
-        items = items.filter(status=ActionItem.Status.OPEN, due_on__lt=timezone.localdate())
+        items = overdue_action_items(items, on=overdue_on)
     elif status == DONE:
         items = items.exclude(status=ActionItem.Status.OPEN)
     return items.select_related("assignee", "meeting", "competency").order_by("due_on", "pk")
 
 
-def overdue_action_items(items: QuerySet[ActionItem]) -> QuerySet[ActionItem]:
-    return items.filter(status=ActionItem.Status.OPEN, due_on__lt=timezone.localdate())
+def overdue_action_items(
+    items: QuerySet[ActionItem], *, on: datetime.date | None = None
+) -> QuerySet[ActionItem]:
+    """The items overdue today, or as they stood at the start of an earlier day `on`: due
+    before it, recorded before it, and not done before it. (A dropped item counts as never
+    overdue: when it was dropped is not kept.)"""
+    today = timezone.localdate()
+    if on is None or on >= today:
+        return items.filter(status=ActionItem.Status.OPEN, due_on__lt=today)
+    moment = start_of_day(on)
+    return items.filter(due_on__lt=on, created_at__lt=moment).filter(
+        Q(status=ActionItem.Status.OPEN)
+        | Q(status=ActionItem.Status.DONE, completed_at__gte=moment)
+    )
 
 
-def overdue_action_items_count(school: School) -> int:
-    """Every overdue action item of the school (for the dashboards)."""
-    return overdue_action_items(ActionItem.objects.filter(school=school)).count()
+def overdue_action_items_count(school: School, *, on: datetime.date | None = None) -> int:
+    """Every overdue action item of the school, today or at the start of the day `on` (for
+    the dashboards)."""
+    return overdue_action_items(ActionItem.objects.filter(school=school), on=on).count()
 
 
 # --- Homes ------------------------------------------------------------------------------------
@@ -474,42 +526,41 @@ def facility_requests_waiting(user: User) -> int | None:
 # --- For the principal's dashboard and the period report --------------------------------------
 
 
+def meetings_held(meetings: QuerySet[Meeting]) -> QuerySet[Meeting]:
+    """Meetings that took place: not cancelled, with minutes recorded."""
+    return meetings.filter(cancelled_at__isnull=True, minutes_recorded_at__isnull=False)
+
+
+def _held_between(school: School, start: datetime.date, end: datetime.date) -> QuerySet[Meeting]:
+    return meetings_held(Meeting.objects.filter(school=school)).filter(
+        starts_at__gte=start_of_day(start),
+        starts_at__lt=start_of_day(end + datetime.timedelta(days=1)),
+    )
+
+
 def meetings_held_by_kind(
     school: School, start: datetime.date, end: datetime.date
 ) -> dict[str, int]:
     """Meetings with minutes between two days (inclusive), by kind; every kind present."""
-    rows = (
-        Meeting.objects.filter(
-            school=school,
-            cancelled_at__isnull=True,
-            minutes_recorded_at__isnull=False,
-            starts_at__gte=start_of_day(start),
-            starts_at__lt=start_of_day(end + datetime.timedelta(days=1)),
-        )
-        .order_by()
-        .values("kind")
-        .annotate(count=Count("pk"))
-    )
+    rows = _held_between(school, start, end).order_by().values("kind").annotate(count=Count("pk"))
     counts = dict.fromkeys(Meeting.Kind.values, 0)
     counts.update({row["kind"]: row["count"] for row in rows})
     return counts
 
 
 def meeting_hours(school: School, start: datetime.date, end: datetime.date) -> float:
-    """Hours spent in meetings held between two days (inclusive)."""
-    spans = Meeting.objects.filter(
-        school=school,
-        cancelled_at__isnull=True,
-        minutes_recorded_at__isnull=False,
-        starts_at__gte=start_of_day(start),
-        starts_at__lt=start_of_day(end + datetime.timedelta(days=1)),
-    ).values_list("starts_at", "ends_at")
-    return round(sum((e - s).total_seconds() for s, e in spans) / 3600, 1)
+    """Hours spent in meetings held between two days (inclusive), added up by the database."""
+    duration = ExpressionWrapper(F("ends_at") - F("starts_at"), output_field=DurationField())
+    total = _held_between(school, start, end).aggregate(total=Sum(duration))["total"]
+    return round(total.total_seconds() / 3600, 1) if total else 0.0
 
 
-def visits_by_stage(school: School, semester: Semester) -> dict[str, int]:
+def visits_by_stage(school: School, *semesters: Semester | int) -> dict[str, int]:
+    """The visits of the semesters (one, or the two of a year; records or ids) by stage; every
+    stage present."""
+    ids = [semester if isinstance(semester, int) else semester.pk for semester in semesters]
     rows = (
-        SupervisionVisit.objects.filter(school=school, semester=semester)
+        SupervisionVisit.objects.filter(school=school, semester_id__in=ids)
         .order_by()
         .values("stage")
         .annotate(count=Count("pk"))
@@ -540,20 +591,19 @@ def facility_compliance_trend(school: School) -> list[FacilityAssessment]:
 
 def facility_compliance_by_semester(school: School) -> list[tuple[Semester, int | None]]:
     """The compliance at the end of each semester of the school that has begun (the last
-    assessment recorded until then), oldest first; None before the first. Two queries."""
-    semesters = list(
+    assessment recorded by its last day), oldest first; None before the first. One query: the
+    database picks each semester's assessment, however long the history."""
+    latest = (
+        FacilityAssessment.objects.filter(
+            school_id=school.pk, recorded_at__date__lte=OuterRef("end_date")
+        )
+        .order_by("-recorded_at", "-pk")
+        .values("compliance")[:1]
+    )
+    semesters = (
         Semester.objects.filter(school=school, start_date__lte=timezone.localdate())
         .select_related("academic_year")
+        .annotate(compliance_then=Subquery(latest))
         .order_by("start_date")
     )
-    history = list(
-        FacilityAssessment.objects.filter(school=school)
-        .order_by("recorded_at", "pk")
-        .values_list("recorded_at", "compliance")
-    )
-    result = []
-    for semester in semesters:
-        until = start_of_day(semester.end_date + datetime.timedelta(days=1))
-        known = [compliance for moment, compliance in history if moment < until]
-        result.append((semester, known[-1] if known else None))
-    return result
+    return [(semester, semester.compliance_then) for semester in semesters]

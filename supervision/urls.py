@@ -1,6 +1,14 @@
 from django.urls import path
 
-from supervision.views import appraisals, calendar, exports, facilities, meetings, visits
+from supervision.views import (
+    appraisals,
+    calendar,
+    dashboard,
+    exports,
+    facilities,
+    meetings,
+    visits,
+)
 
 app_name = "supervision"
 
@@ -100,4 +108,14 @@ urlpatterns = [
     path("exports/sessions/", exports.export_sessions, name="export_sessions"),
     path("exports/training/", exports.export_training, name="export_training"),
     path("exports/appraisals/", exports.export_appraisals, name="export_appraisals"),
+    # The principal's dashboard and the period report
+    path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("dashboard/books/", dashboard.book_overview, name="book_overview"),
+    path("report/", dashboard.report_index, name="report_index"),
+    path("report/semester/<int:pk>/", dashboard.report_semester, name="report_semester"),
+    path(
+        "report/semester/<int:pk>/pdf/", dashboard.report_semester_pdf, name="report_semester_pdf"
+    ),
+    path("report/year/<int:pk>/", dashboard.report_year, name="report_year"),
+    path("report/year/<int:pk>/pdf/", dashboard.report_year_pdf, name="report_year_pdf"),
 ]

@@ -367,3 +367,21 @@ def past_semester(school, start_year: int, number: int = Semester.Number.ODD) ->
     return SemesterFactory(
         academic_year=year, number=number, start_date=start, end_date=end, is_current=False
     )
+
+
+# --- The principal's dashboard and the period report (issue 6, part A) ------------------------
+
+
+class SupervisionVisitFactory(DjangoModelFactory):
+    """A planned visit of the principal to a counselor; pass semester, counselor and
+    supervisor (and a stage further on if wanted)."""
+
+    class Meta:
+        model = "supervision.SupervisionVisit"
+
+    semester = factory.SubFactory(SemesterFactory)
+    school = factory.SelfAttribute("semester.school")
+    counselor = factory.SubFactory(UserFactory, school=factory.SelfAttribute("..school"))
+    supervisor = factory.SubFactory(UserFactory, school=factory.SelfAttribute("..school"))
+    focus = "administration"
+    planned_on = factory.SelfAttribute("semester.start_date")

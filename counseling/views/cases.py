@@ -38,7 +38,7 @@ from counseling.models import Case, CounselingSession, Student
 from staff.access import Permission, can, permission_required
 from staff.models import AccessLogEntry
 from staff.services import access_log_record, client_address
-from staff.web import add_form_errors, paginate, query_without_page
+from staff.web import add_form_errors, paginate, pk_param, query_without_page
 
 CASES_PER_PAGE = 50
 COLLABORATION_PER_PAGE = 50
@@ -116,16 +116,6 @@ def _display(field, value) -> str:
     if choices:
         return str(dict(choices).get(value, value))
     return str(value)
-
-
-def _pk_param(request: HttpRequest, name: str) -> int | None:
-    """An optional id from the query string; anything but digits is a page that does not exist."""
-    value = request.GET.get(name, "")
-    if not value:
-        return None
-    if not value.isdigit():
-        raise Http404
-    return int(value)
 
 
 # Cases
@@ -350,8 +340,8 @@ def case_archive(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required(Permission.HANDLE_CASES)
 @require_http_methods(["GET", "POST"])
 def session_create(request: HttpRequest) -> HttpResponse:
-    case_pk = _pk_param(request, "case")
-    student_pk = _pk_param(request, "student")
+    case_pk = pk_param(request, "case")
+    student_pk = pk_param(request, "student")
     case = None
     if case_pk is not None:
         case = _handled_case(request, case_pk)
@@ -530,8 +520,8 @@ def collaboration_create(request: HttpRequest) -> HttpResponse:
                 return redirect("counseling:collaboration_list")
     else:
         initial: dict[str, Any] = {"happened_on": timezone.localdate()}
-        case_pk = _pk_param(request, "case")
-        student_pk = _pk_param(request, "student")
+        case_pk = pk_param(request, "case")
+        student_pk = pk_param(request, "student")
         if case_pk is not None:
             case = get_object_or_404(cases_visible_to(request.user), pk=case_pk)
             initial.update(case=case.pk, student=case.student_id)

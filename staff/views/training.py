@@ -29,9 +29,11 @@ from staff.access import (
 from staff.forms import (
     AttendanceForm,
     CertificateForm,
+    DateRangeFilterForm,
     DelegationForm,
     DisseminationReportForm,
     TrainingEventForm,
+    TrainingListFilterForm,
 )
 from staff.models import AccessLogEntry, TrainingEvent, TrainingParticipation, User
 from staff.services import access_log_record
@@ -58,21 +60,25 @@ def _event_or_404(request: HttpRequest, pk: int) -> TrainingEvent:
 @permission_required(Permission.VIEW_TRAINING)
 def training_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    kind = request.GET.get("kind", "")
-    if kind not in TrainingEvent.Kind.values:
-        kind = ""
-    when = request.GET.get("when", "")
-    if when not in (training.WHEN_UPCOMING, training.WHEN_PAST):
-        when = ""
-    events = training.events_for_list(request.user, today=today, kind=kind, when=when)
+    form = TrainingListFilterForm(request.GET or None)
+    filters = {}
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        filters = {
+            "kind": data["kind"],
+            "when": data["when"],
+            "since": data["date_from"],
+            "until": data["date_to"],
+        }
+    events = training.events_for_list(request.user, today=today, **filters)
+    if form.is_bound and not form.is_valid():
+        events = events.none()
     return render(
         request,
         "staff/training_list.html",
         {
+            "form": form,
             "page": paginate(request, events, EVENTS_PER_PAGE),
-            "kind": kind,
-            "kinds": TrainingEvent.Kind.choices,
-            "when": when,
             "query_string": query_without_page(request),
             "may_manage": can(request.user, Permission.MANAGE_TRAINING),
             "own": training.participant_rows(
@@ -85,15 +91,25 @@ def training_list(request: HttpRequest) -> HttpResponse:
 
 @permission_required(Permission.VIEW_TRAINING)
 def training_summary(request: HttpRequest) -> HttpResponse:
-    """Per counselor: training hours, delegations and MGBK attendance over twelve months."""
+    """Per counselor: training hours, delegations and MGBK attendance over twelve months to
+    today, or between two days."""
     today = timezone.localdate()
+    form = DateRangeFilterForm(request.GET or None)
+    since = until = None
+    if form.is_bound and form.is_valid():
+        since, until = form.cleaned_data["date_from"], form.cleaned_data["date_to"]
+    last_day = until or today
     return render(
         request,
         "staff/training_summary.html",
         {
-            "rows": training.training_summary(request.user.school_id, today=today),
-            "since": today - training.TRAINING_WINDOW,
-            "today": today,
+            "form": form,
+            "rows": training.training_summary(
+                request.user.school_id, today=today, since=since, until=until
+            ),
+            "since": since or last_day - training.TRAINING_WINDOW,
+            "today": last_day,
+            "bookings_included": until is None,
         },
     )
 

@@ -35,6 +35,7 @@ from staff.models import AccessLogEntry, Appraisal, Role, Semester
 from staff.selectors import current_semester
 from staff.services import access_log_record
 from staff.web import require_post_for
+from supervision.charts import PALETTE, chart, series
 from supervision.evidence import appraisal_evidence
 from supervision.forms import (
     AcknowledgeForm,
@@ -438,18 +439,23 @@ def competency_overview(request: HttpRequest) -> HttpResponse:
 def competency_profile(request: HttpRequest, pk: int) -> HttpResponse:
     counselor = get_object_or_404(competency_profiles_visible_to(request.user), pk=pk)
     profile = services.competency_profile(request.user, counselor)
+    data = profile.chart_data()
     return render(
         request,
         "supervision/competency_profile.html",
         {
             "profile": profile,
             "counselor": counselor,
-            "chart": profile.chart_data(),
-            "chart_labels": {
-                "principal": _("Principal's appraisal"),
-                "self": _("Self-appraisal"),
-                "axis": _("Final score"),
-            },
+            "chart": chart(
+                "line",
+                data["labels"],
+                [
+                    series(_("Principal's appraisal"), data["principal"], PALETTE[0]),
+                    series(_("Self-appraisal"), data["self"], PALETTE[1], dashed=True),
+                ],
+                y_title=_("Final score"),
+                y_max=100,
+            ),
             "is_own": counselor.pk == request.user.pk,
             "appraisals_url": reverse("supervision:appraisal_list"),
         },

@@ -1,6 +1,7 @@
 """Meetings: scheduling with the conflict warning, the meeting page, changing and cancelling,
 attendance and minutes, action items, and the performance evaluations of a limited meeting."""
 
+import datetime
 from typing import Any
 
 from django.contrib import messages
@@ -357,7 +358,13 @@ def my_action_items(request: HttpRequest) -> HttpResponse:
     if status not in (selectors.OPEN, selectors.OVERDUE, selectors.DONE, selectors.ALL):
         status = selectors.OPEN
     everyone = request.GET.get("everyone") == "1" and can(user, Permission.SCHEDULE_MEETINGS)
-    items = list(selectors.action_items_for_list(user, status=status, everyone=everyone))
+    # The overdue items as they stood on an earlier day (the dashboard of a past semester).
+    overdue_on = _past_day(request.GET.get("on", "")) if status == selectors.OVERDUE else None
+    items = list(
+        selectors.action_items_for_list(
+            user, status=status, everyone=everyone, overdue_on=overdue_on
+        )
+    )
     return render(
         request,
         "supervision/action_items.html",
@@ -365,6 +372,7 @@ def my_action_items(request: HttpRequest) -> HttpResponse:
             "items": items,
             "status": status,
             "everyone": everyone,
+            "overdue_on": overdue_on,
             "may_see_everyone": can(user, Permission.SCHEDULE_MEETINGS),
             "today": timezone.localdate(),
             "statuses": [
@@ -375,6 +383,15 @@ def my_action_items(request: HttpRequest) -> HttpResponse:
             ],
         },
     )
+
+
+def _past_day(value: str) -> datetime.date | None:
+    """A day before today from the query string; None for anything else."""
+    try:
+        day = datetime.date.fromisoformat(value)
+    except ValueError:
+        return None
+    return day if day < timezone.localdate() else None
 
 
 def _back_to(item: ActionItem, fallback: str = "supervision:my_action_items") -> HttpResponse:

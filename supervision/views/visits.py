@@ -49,16 +49,23 @@ def _semester_of(request: HttpRequest) -> Semester | None:
 @permission_required(Permission.VIEW_VISITS)
 def visit_list(request: HttpRequest) -> HttpResponse:
     semester = _semester_of(request)
-    visits = services.visits_for_list(visits_visible_to(request.user).filter(semester=semester))
+    visits = visits_visible_to(request.user).filter(semester=semester)
+    stage = request.GET.get("stage", "")
+    if stage in SupervisionVisit.Stage.values:
+        visits = visits.filter(stage=stage)
+    else:
+        stage = ""
     return render(
         request,
         "supervision/visit_list.html",
         {
             "semester": semester,
+            "stage": stage,
+            "stages": SupervisionVisit.Stage.choices,
             "semesters": Semester.objects.filter(school_id=request.user.school_id)
             .select_related("academic_year")
             .order_by("-start_date"),
-            "visits": list(visits),
+            "visits": list(services.visits_for_list(visits)),
             "may_supervise": can(request.user, Permission.SUPERVISE_COUNSELORS),
         },
     )

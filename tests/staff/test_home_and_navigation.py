@@ -25,8 +25,10 @@ COMPETENCY = "/supervision/competency/"
 TRAINING = "/staff/training/"
 # Everyone at a school may download at least the training participation.
 EXPORTS = "/supervision/exports/"
+DASHBOARD = "/supervision/dashboard/"
 ALL_MENUS = {
     EXPORTS,
+    DASHBOARD,
     APPRAISALS,
     COMPETENCY,
     TRAINING,
@@ -42,14 +44,12 @@ ALL_MENUS = {
     MY_REFERRALS,
     CASES,
     COLLABORATION,
-    APPRAISALS,
-    COMPETENCY,
-    TRAINING,
 }
 
 # The menu entries each role must see, and must not see.
 EXPECTED_MENUS = {
     "principal": {
+        DASHBOARD,
         ACCESS_LOG,
         REFERRALS,
         CASES,

@@ -15,6 +15,7 @@ from tests.competency_setup import (  # noqa: F401  (the appraisal tests' fixtur
     semester,
 )
 from tests.factories import UserFactory
+from tests.supervision.dashboard_setup import counselors  # noqa: F401  (the dashboard tests')
 
 JAKARTA = datetime.timezone(datetime.timedelta(hours=7))
 

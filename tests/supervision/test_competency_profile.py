@@ -74,14 +74,18 @@ def test_the_category_history_and_the_chart_carry_the_same_numbers(
         html.split('id="competency-chart-data" type="application/json">')[1].split("</script>")[0]
     )
     assert data["labels"] == [str(semester) for semester in history]
-    assert data["principal"] == [50.0, 75.0, 76.47]
-    assert data["self"] == [75.0, 100.0, None]
+    principal, own = data["series"]
+    assert (principal["label"], principal["values"]) == (
+        "Penilaian kepala sekolah",
+        [50, 75, 76.47],
+    )
+    assert (own["label"], own["values"]) == ("Penilaian diri", [75.0, 100.0, None])
     table = html.split('data-testid="history"')[1].split("</table>")[0]
     for shown in ["50,00", "75,00", "76,47", "100,00"]:
         assert shown in table
     for category in ["Kurang", "Cukup", "Baik", "Amat Baik"]:
         assert category in table
-    assert "vendor/chartjs/chart.umd.min.js" in html and "js/competency-chart.js" in html
+    assert "vendor/chartjs/chart.umd.min.js" in html and "js/charts.js" in html
 
 
 def test_a_counselor_without_appraisals_sees_an_explanation(client_for, counselor):

@@ -88,12 +88,12 @@ def test_facility_overview_query_count_does_not_grow(
     url = reverse("supervision:facility_overview")
     _facilities(counselor, school, 1, 2)
     # session, user, roles, the latest record with its recorder, its conditions, the items of
-    # the standard, every record with its recorder, the semesters, the history by semester,
-    # the requests with their people and items
-    with django_assert_num_queries(10):
+    # the standard, every record with its recorder, the semesters with the compliance at the
+    # end of each, the requests with their people and items
+    with django_assert_num_queries(9):
         client.get(url)
     _facilities(counselor, school, 10, 20)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         response = client.get(url)
     assert len(response.context["trend"]) == 11
     assert len(response.context["requests"]) == 22
