@@ -111,6 +111,25 @@ def seed_classes_and_students(
     return classrooms
 
 
+def seed_second_school(*, school: School, year: AcademicYear, counselor: User) -> None:
+    """The demo's second school: four classes of grades X and XI, 80 students, a handful of
+    cases (each step skipped where done)."""
+    seed_classes_and_students(
+        school=school,
+        year=year,
+        grades=[10, 11],
+        letters="AB",
+        students_total=80,
+        counselors=[counselor],
+        homeroom_teachers={},
+        first_index=10_000,
+        seed=2027,
+    )
+    seed_counseling_records(
+        school=school, counselors=[counselor], cases_total=6, sessions_total=12, seed=2027
+    )
+
+
 # Personal books.
 
 # Weighted choices: roughly the make-up of a district school in East Java.
@@ -980,36 +999,70 @@ class _CounselingDemo:
             )
         )
 
-    def add_standalone(self, semester: Semester, count: int, pools: dict) -> None:
-        """Sessions outside any case: classical guidance for the year's classes, group
-        guidance, individual planning and consultations."""
+    def add_case_collaborations(
+        self,
+        demo_case: _DemoCase,
+        student: _DemoStudent,
+        teachers: dict[int, str],
+        *,
+        parent: bool,
+        teacher: bool,
+    ) -> None:
+        """The case's work with a parent and with teachers (as the quotas ask), and now and
+        then with an outside party on a matter of health or family."""
+        if parent:
+            self.add_collaboration(demo_case, Collaboration.Partner.PARENT, student, teachers)
+        if teacher:
+            partner = self.rng.choice(
+                [Collaboration.Partner.HOMEROOM_TEACHER, Collaboration.Partner.SUBJECT_TEACHER]
+            )
+            self.add_collaboration(demo_case, partner, student, teachers)
+            if len(demo_case.sessions) >= 3 and self.rng.random() < 0.5:
+                self.add_collaboration(
+                    demo_case, Collaboration.Partner.HOMEROOM_TEACHER, student, teachers
+                )
+        if demo_case.case.category in (Case.Category.HEALTH, Case.Category.FAMILY) and (
+            self.rng.random() < 0.3
+        ):
+            self.add_collaboration(demo_case, Collaboration.Partner.OUTSIDE, student, teachers)
+
+    def add_standalone(
+        self,
+        semester: Semester,
+        count: int,
+        *,
+        classes: list[tuple[int, int]],
+        pool: list[_DemoStudent],
+        classical_share: float = 0.45,
+    ) -> None:
+        """Sessions outside any case: classical guidance for the classes given (class id,
+        its BK teacher's id) in about `classical_share` of them, then group guidance (three
+        tenths), individual planning and consultations."""
         rng = self.rng
         last_day = min(semester.end_date, self.today) if semester.is_current else semester.end_date
-        classes_this_year = pools["classes"] if semester.academic_year.is_current else []
         for number in range(count):
             counselor = self.counselors[number % len(self.counselors)]
             day = self.weekday(self.day_between(semester.start_date + timedelta(days=7), last_day))
             starts_at = self.at(day)
             if starts_at >= self.now or day > semester.end_date:
                 continue
-            pool = pools["students"][semester.pk] or []
-            own_classes = [c for c in classes_this_year if c[1] == counselor.pk]
+            own_classes = [c for c in classes if c[1] == counselor.pk]
             kind = rng.random()
             classroom_id = None
             component = Component.BASIC
             bk_field = rng.choice(BKField.values)
             other = ""
             follow_up = ""
-            if own_classes and kind < 0.45:
+            if own_classes and kind < classical_share:
                 strategy = Strategy.CLASSICAL_GUIDANCE
                 classroom_id = rng.choice(own_classes)[0]
                 participants = [s.pk for s in self.students_by_class.get(classroom_id, [])]
                 summary = f"Bimbingan klasikal: {rng.choice(_GUIDANCE_TOPICS)}."
-            elif kind < 0.75 and len(pool) >= 5:
+            elif kind < classical_share + 0.3 and len(pool) >= 5:
                 strategy = Strategy.GROUP_GUIDANCE
-                participants = [s.pk for s in rng.sample(pool, rng.randint(5, 8))]
+                participants = [s.pk for s in rng.sample(pool, min(len(pool), rng.randint(5, 8)))]
                 summary = f"Bimbingan kelompok: {rng.choice(_GUIDANCE_TOPICS)}."
-            elif kind < 0.9 and pool:
+            elif kind < classical_share + 0.45 and pool:
                 strategy = Strategy.INDIVIDUAL
                 participants = [rng.choice(pool).pk]
                 bk_field = rng.choice([BKField.CAREER, BKField.LEARNING])
@@ -1077,20 +1130,9 @@ class _CounselingDemo:
 
     # Writing
 
-    def save(self) -> None:
-        """A handful of bulk inserts (each takes the ids of the rows it refers to, saved just
-        before); the creation times are then set to when things happened (an insert stamps
-        them with now)."""
-        InboundReferral.objects.bulk_create(self.inbound)
+    def rows(self) -> tuple[list[Case], list[CounselingSession], list[list[int]]]:
+        """The cases, and every session (a case's own given its case) with its students' ids."""
         cases = [demo.case for demo in self.cases]
-        Case.objects.bulk_create(cases, batch_size=500)
-        Case.co_handlers.through.objects.bulk_create(
-            [
-                Case.co_handlers.through(case_id=demo.case.pk, user_id=demo.co_handler_id)
-                for demo in self.cases
-                if demo.co_handler_id
-            ]
-        )
         sessions, participants = [], []
         for demo in self.cases:
             for session, students in zip(demo.sessions, demo.participants, strict=True):
@@ -1100,6 +1142,46 @@ class _CounselingDemo:
         for session, students in self.standalone:
             sessions.append(session)
             participants.append(students)
+        return cases, sessions, participants
+
+    def stamp(self, cases: list[Case], sessions: list[CounselingSession]) -> None:
+        """The creation times of the records: when things happened."""
+
+        def afternoon(day: date) -> datetime:
+            return timezone.make_aware(datetime.combine(day, time(14, 0)), self.zone)
+
+        for referral in self.inbound:
+            referred_at, decided_at = self.inbound_times[id(referral)]
+            referral.created_at = referred_at
+            referral.updated_at = decided_at or referred_at
+        for case in cases:
+            case.created_at = afternoon(case.opened_on)
+            case.updated_at = afternoon(case.closed_on or case.opened_on)
+        for session in sessions:
+            session.created_at = session.updated_at = session.starts_at + timedelta(
+                minutes=session.duration_minutes
+            )
+        for collaboration in self.collaborations:
+            collaboration.created_at = collaboration.updated_at = afternoon(
+                collaboration.happened_on
+            )
+        for referral in self.outbound:
+            referral.created_at = referral.updated_at = afternoon(referral.referred_on)
+
+    def save(self) -> None:
+        """A handful of bulk inserts (each takes the ids of the rows it refers to, saved just
+        before); the creation times are then set to when things happened (an insert stamps
+        them with now)."""
+        InboundReferral.objects.bulk_create(self.inbound)
+        Case.objects.bulk_create([demo.case for demo in self.cases], batch_size=500)
+        Case.co_handlers.through.objects.bulk_create(
+            [
+                Case.co_handlers.through(case_id=demo.case.pk, user_id=demo.co_handler_id)
+                for demo in self.cases
+                if demo.co_handler_id
+            ]
+        )
+        cases, sessions, participants = self.rows()
         CounselingSession.objects.bulk_create(sessions, batch_size=500)
         through = CounselingSession.students.through
         through.objects.bulk_create(
@@ -1112,25 +1194,7 @@ class _CounselingDemo:
         )
         Collaboration.objects.bulk_create(self.collaborations, batch_size=500)
         OutboundReferral.objects.bulk_create(self.outbound)
-
-        def stamp(day: date) -> datetime:
-            return timezone.make_aware(datetime.combine(day, time(14, 0)), self.zone)
-
-        for referral in self.inbound:
-            referred_at, decided_at = self.inbound_times[id(referral)]
-            referral.created_at = referred_at
-            referral.updated_at = decided_at or referred_at
-        for case in cases:
-            case.created_at = stamp(case.opened_on)
-            case.updated_at = stamp(case.closed_on or case.opened_on)
-        for session in sessions:
-            session.created_at = session.updated_at = session.starts_at + timedelta(
-                minutes=session.duration_minutes
-            )
-        for collaboration in self.collaborations:
-            collaboration.created_at = collaboration.updated_at = stamp(collaboration.happened_on)
-        for referral in self.outbound:
-            referral.created_at = referral.updated_at = stamp(referral.referred_on)
+        self.stamp(cases, sessions)
         for model, objects in (
             (InboundReferral, self.inbound),
             (Case, cases),
@@ -1287,21 +1351,13 @@ def seed_counseling_records(
                     decided_at=decided_at,
                     decided_by=counselor.pk,
                 )
-            if parents[number]:
-                demo.add_collaboration(demo_case, Collaboration.Partner.PARENT, student, teachers)
-            if teachers_quota[number]:
-                partner = rng.choice(
-                    [Collaboration.Partner.HOMEROOM_TEACHER, Collaboration.Partner.SUBJECT_TEACHER]
-                )
-                demo.add_collaboration(demo_case, partner, student, teachers)
-                if len(demo_case.sessions) >= 3 and rng.random() < 0.5:
-                    demo.add_collaboration(
-                        demo_case, Collaboration.Partner.HOMEROOM_TEACHER, student, teachers
-                    )
-            if demo_case.case.category in (Case.Category.HEALTH, Case.Category.FAMILY) and (
-                rng.random() < 0.3
-            ):
-                demo.add_collaboration(demo_case, Collaboration.Partner.OUTSIDE, student, teachers)
+            demo.add_case_collaborations(
+                demo_case,
+                student,
+                teachers,
+                parent=parents[number],
+                teacher=teachers_quota[number],
+            )
 
         # Declined referrals in every semester; waiting ones in the current one.
         semester_opens = timezone.make_aware(datetime.combine(starts, time(7, 0)), demo.zone)
@@ -1391,9 +1447,13 @@ def seed_counseling_records(
     case_sessions = sum(len(demo_case.sessions) for demo_case in demo.cases)
     remaining = max(0, sessions_total - case_sessions)
     standalone_per_semester = [round(remaining * w / sum(weights)) for w in weights]
-    pools_for_standalone = {"classes": classes, "students": pools}
     for index, semester in enumerate(semesters):
-        demo.add_standalone(semester, standalone_per_semester[index], pools_for_standalone)
+        demo.add_standalone(
+            semester,
+            standalone_per_semester[index],
+            classes=classes if semester.academic_year.is_current else [],
+            pool=pools[semester.pk] or [],
+        )
 
     demo.save()
     return len(demo.cases)
