@@ -9,6 +9,8 @@ referring to them can be built before they are written; elsewhere (SQLite) it us
   when they happened); left empty, they get the time of the insert, as ``auto_now`` would;
 - no signal is sent and no ``save()`` runs: stored derived values must be set by the caller,
   and the caller calls ``staff.caching.school_data_changed`` for each school it wrote.
+
+A loader calls :func:`analyze` on the tables it filled when it is done.
 """
 
 import io
@@ -65,6 +67,24 @@ def insert_rows(model: type[models.Model], names: list[str], rows: Iterable[tupl
             cursor.copy_expert(statement, chunk)
             written += count
     return written
+
+
+def analyze(model_classes: Iterable[type[models.Model]]) -> None:
+    """Refresh PostgreSQL's statistics of the models' tables after a bulk load. Autovacuum
+    notices the new rows only after a while; until then the planner takes the tables for
+    nearly empty and may, for example, sort every student of the district to find the one a
+    session names (170 ms instead of 0.02 on the district's data)."""
+    by_alias: dict[str, list[str]] = {}
+    for model in model_classes:
+        by_alias.setdefault(router.db_for_write(model), []).append(model._meta.db_table)
+    for alias, tables in by_alias.items():
+        connection = connections[alias]
+        if connection.vendor != "postgresql":
+            continue
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "ANALYZE " + ", ".join(connection.ops.quote_name(table) for table in tables)
+            )
 
 
 def _timestamp_fields(model: type[models.Model]) -> list[models.DateTimeField]:

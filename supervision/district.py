@@ -43,7 +43,7 @@ from counseling.models import (
     PersonalBookSection,
     Student,
 )
-from staff.bulk import insert
+from staff.bulk import analyze, insert
 from staff.caching import school_data_changed
 from staff.demo import FIRST_SCHOOL, SECOND_SCHOOL, seed_accounts, seed_school
 from staff.demo_competency import seed_second_school_competency
@@ -68,6 +68,7 @@ from staff.models import (
     CompetencyResult,
     DisseminationReport,
     IndicatorScore,
+    RoleAssignment,
     School,
     Semester,
     TrainingEvent,
@@ -294,6 +295,16 @@ COUNTED_MODELS: list[type[models.Model]] = [
 ]
 
 
+# … and the rest of what it writes: their statistics are refreshed at the end.
+WRITTEN_MODELS = [
+    *COUNTED_MODELS,
+    RoleAssignment,
+    Case.co_handlers.through,
+    FacilityCondition,
+    TrainingEvent.competencies.through,
+]
+
+
 def holds_district() -> bool:
     """Whether the demo's first school was loaded as part of a district: its staff have the
     district's usernames (walikelas02-20526101), the plain demo's do not."""
@@ -363,6 +374,7 @@ def seed_district(
         report.written.append(school.name)
         progress(f"{school.name}: written in {time.monotonic() - school_started:.1f} s")
     _seed_second_demo_school(today)
+    analyze(WRITTEN_MODELS)
     report.added = {
         model_label(model): model.objects.count() - before[model] for model in COUNTED_MODELS
     }

@@ -4,10 +4,11 @@ rows exactly as given."""
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from django.db import connection
 from django.utils import timezone
 
 from counseling.models import CounselingSession, PersonalBookSection
-from staff.bulk import insert, insert_rows
+from staff.bulk import analyze, insert, insert_rows
 from staff.models import AcademicYear, School
 from tests.factories import CounselingSessionFactory, PersonalBookFactory, StudentFactory
 
@@ -92,3 +93,15 @@ def test_rows_without_ids_and_link_rows_are_written(db):
 def test_nothing_to_insert_is_no_query(db, django_assert_num_queries):
     with django_assert_num_queries(0):
         assert insert(School, []) == []
+
+
+def test_analyze_gives_postgresql_the_statistics_of_a_bulk_load(db, django_assert_num_queries):
+    insert(School, [School(npsn=f"300001{n:02d}", name="S", level="SMP") for n in range(40)])
+    if connection.vendor != "postgresql":
+        with django_assert_num_queries(0):  # SQLite keeps no such statistics
+            analyze([School])
+        return
+    analyze([School])
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", ["staff_school"])
+        assert cursor.fetchone()[0] >= 40
