@@ -7,6 +7,7 @@ Everything is built in memory a school at a time and written with :func:`staff.b
 only on its position in the district, the seed and today's date.
 """
 
+import copy
 import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -111,8 +112,9 @@ def district_schools(count: int) -> list[DistrictSchool]:
 
 
 class NamePool:
-    """Indonesian names and places drawn once from Faker (slow per call), then picked with the
-    caller's random generator. Offers the few Faker methods the demo's personal books use."""
+    """Indonesian names and places drawn once from Faker, then picked with a school's own
+    random generator (see `using`), so that a school's names depend on its seed only, not on
+    how many were drawn before it. Offers the few Faker methods the demo's books call."""
 
     def __init__(self, seed: int, size: int = 400):
         fake = Faker("id_ID")
@@ -126,9 +128,8 @@ class NamePool:
         self.rng = random.Random(seed)
 
     def using(self, rng: random.Random) -> "NamePool":
-        """This pool picking with `rng` (shares the lists)."""
-        pool = object.__new__(NamePool)
-        pool.__dict__.update(self.__dict__)
+        """This pool picking with `rng` (the lists are shared)."""
+        pool = copy.copy(self)
         pool.rng = rng
         return pool
 
