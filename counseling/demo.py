@@ -289,7 +289,7 @@ def _phone(rng: random.Random) -> str:
     )
 
 
-def _demo_book(student: Student, year_start: int, rng: random.Random, fake: Faker) -> dict:
+def demo_book(student: Student, year_start: int, rng: random.Random, fake: Faker) -> dict:
     """A complete, plausible book for one student: {section key: {field: value}}."""
     first = student.full_name.split()[0]
     district = rng.choice(list(_PLACES))
@@ -382,7 +382,7 @@ def _demo_book(student: Student, year_start: int, rng: random.Random, fake: Fake
     return book
 
 
-def _share_to_keep(rng: random.Random) -> float:
+def share_to_keep(rng: random.Random) -> float:
     """How much of a book the counselors have filled in: a few books barely started, most of
     them between 40 and 90%, some complete."""
     draw = rng.random()
@@ -406,8 +406,8 @@ def seed_personal_books(*, school: School, seed: int) -> int:
     for student in students.order_by("nisn"):
         year_start = student.classroom.academic_year.start_date.year if student.classroom else 2026
         # Drawn for every student, so that a second run draws the same for the rest.
-        full = _demo_book(student, year_start, rng, fake)
-        share = _share_to_keep(rng)
+        full = demo_book(student, year_start, rng, fake)
+        share = share_to_keep(rng)
         kept = {
             key: {
                 name: value for name, value in fields.items() if share >= 1 or rng.random() < share
@@ -635,7 +635,7 @@ _PARENT_TOPICS = [
     ("Rencana penanganan di sekolah", "Orang tua menyetujui rencana dan datang sebulan sekali."),
     ("Keadaan keluarga dan dukungan di rumah", "Orang tua lebih sering mengajak siswa berbicara."),
 ]
-_HOMEROOM_TOPICS = [
+HOMEROOM_TOPICS = [
     (
         "Pemantauan kehadiran dan sikap siswa di kelas",
         "Wali kelas mencatat kehadiran harian dan melapor setiap Jumat.",
@@ -675,12 +675,14 @@ def _weighted(rng: random.Random, weighted: list[tuple[str, int]]) -> str:
     return rng.choices([value for value, _w in weighted], [w for _v, w in weighted])[0]
 
 
-def _share(bounds: tuple[float, float], index: int, count: int) -> float:
+def share_at(bounds: tuple[float, float], index: int, count: int) -> float:
+    """The share of the index-th semester of `count`, rising from the low bound in the first
+    to the high one in the last."""
     low, high = bounds
     return low if count <= 1 else low + (high - low) * index / (count - 1)
 
 
-def _quota(rng: random.Random, total: int, share: float) -> list[bool]:
+def quota(rng: random.Random, total: int, share: float) -> list[bool]:
     """Exactly round(total × share) True values, shuffled."""
     hits = round(total * share)
     flags = [True] * hits + [False] * (total - hits)
@@ -689,7 +691,7 @@ def _quota(rng: random.Random, total: int, share: float) -> list[bool]:
 
 
 @dataclass
-class _DemoStudent:
+class DemoStudent:
     pk: int
     classroom_id: int
     grade: int
@@ -707,7 +709,7 @@ class _DemoCase:
     participants: list[list[int]] = field(default_factory=list)
 
 
-class _CounselingDemo:
+class CounselingDemo:
     """Builds a school's demo records in memory, then writes them with a few bulk inserts."""
 
     def __init__(self, *, school: School, counselors: list[User], seed: int, now: datetime):
@@ -723,7 +725,7 @@ class _CounselingDemo:
         self.inbound: list[InboundReferral] = []
         self.inbound_times: dict[int, tuple[datetime, datetime | None]] = {}
         self.outbound: list[OutboundReferral] = []
-        self.students_by_class: dict[int, list[_DemoStudent]] = {}
+        self.students_by_class: dict[int, list[DemoStudent]] = {}
         self.subject_teachers: list[str] = list(_SUBJECT_TEACHERS)
 
     # Dates and times
@@ -745,7 +747,7 @@ class _CounselingDemo:
 
     # Picking people
 
-    def pick_student(self, pool: list[_DemoStudent], counselor: User, used: set[int]):
+    def pick_student(self, pool: list[DemoStudent], counselor: User, used: set[int]):
         own = [s for s in pool if s.counselor_id == counselor.pk and s.pk not in used]
         others = [s for s in pool if s.pk not in used] or pool
         # Mostly students of the counselor's own classes.
@@ -766,7 +768,7 @@ class _CounselingDemo:
         *,
         index: int,
         semester: Semester,
-        student: _DemoStudent,
+        student: DemoStudent,
         counselor: User,
         multi: bool,
         source: str | None = None,
@@ -955,7 +957,7 @@ class _CounselingDemo:
         }[strategy]
 
     def add_collaboration(
-        self, demo_case: _DemoCase, partner: str, student: _DemoStudent, teachers: dict[int, str]
+        self, demo_case: _DemoCase, partner: str, student: DemoStudent, teachers: dict[int, str]
     ) -> None:
         rng, case = self.rng, demo_case.case
         dates = [timezone.localtime(s.starts_at).date() for s in demo_case.sessions]
@@ -975,7 +977,7 @@ class _CounselingDemo:
             )
         elif partner == Collaboration.Partner.HOMEROOM_TEACHER:
             name = teachers.get(student.homeroom_teacher_id) or "Wali kelas"
-            topic, agreement = rng.choice(_HOMEROOM_TOPICS)
+            topic, agreement = rng.choice(HOMEROOM_TOPICS)
             method = rng.choice([Collaboration.Method.FACE_TO_FACE, Collaboration.Method.MESSAGE])
         elif partner == Collaboration.Partner.SUBJECT_TEACHER:
             name = rng.choice(self.subject_teachers)
@@ -1002,7 +1004,7 @@ class _CounselingDemo:
     def add_case_collaborations(
         self,
         demo_case: _DemoCase,
-        student: _DemoStudent,
+        student: DemoStudent,
         teachers: dict[int, str],
         *,
         parent: bool,
@@ -1032,7 +1034,7 @@ class _CounselingDemo:
         count: int,
         *,
         classes: list[tuple[int, int]],
-        pool: list[_DemoStudent],
+        pool: list[DemoStudent],
         classical_share: float = 0.45,
     ) -> None:
         """Sessions outside any case: classical guidance for the classes given (class id,
@@ -1103,7 +1105,7 @@ class _CounselingDemo:
     def add_inbound(
         self,
         *,
-        student: _DemoStudent,
+        student: DemoStudent,
         referred_by: int,
         status: str,
         referred_at: datetime,
@@ -1209,7 +1211,7 @@ def _demo_students(school: School, first_grade: int, current_start: int, semeste
     """The school's active students, and per semester those who were already at the school
     then (a student now in grade 9 was in grade 7 two years ago)."""
     students = [
-        _DemoStudent(
+        DemoStudent(
             pk=s.pk,
             classroom_id=s.classroom_id,
             grade=s.classroom.grade,
@@ -1272,7 +1274,7 @@ def seed_counseling_records(
     semesters = [semester for semester in semesters if pools[semester.pk]]
     if not semesters:
         return 0
-    demo = _CounselingDemo(school=school, counselors=counselors, seed=seed, now=now)
+    demo = CounselingDemo(school=school, counselors=counselors, seed=seed, now=now)
     rng = demo.rng
     for student in students:
         demo.students_by_class.setdefault(student.classroom_id, []).append(student)
@@ -1294,14 +1296,14 @@ def seed_counseling_records(
         pool = pools[semester.pk]
         used: set[int] = set()
         total = per_semester[index]
-        multi = _quota(rng, total, _share(MULTI_SESSION_SHARE, index, count))
-        parents = _quota(rng, total, _share(PARENT_CONTACT_SHARE, index, count))
-        teachers_quota = _quota(rng, total, _share(TEACHER_CONTACT_SHARE, index, count))
+        multi = quota(rng, total, share_at(MULTI_SESSION_SHARE, index, count))
+        parents = quota(rng, total, share_at(PARENT_CONTACT_SHARE, index, count))
+        teachers_quota = quota(rng, total, share_at(TEACHER_CONTACT_SHARE, index, count))
         starts = semester.start_date
         ends = min(semester.end_date, today)
 
         # Referrals that became cases, and the ones still waiting or declined.
-        referred: list[tuple[_DemoStudent, int, str]] = []
+        referred: list[tuple[DemoStudent, int, str]] = []
         if subject_teacher is not None:
             for _ in range(3 if semester.is_current else 2):
                 referred.append((rng.choice(pool), subject_teacher.pk, Case.Source.SUBJECT_TEACHER))
@@ -1396,7 +1398,7 @@ def seed_counseling_records(
             student = rng.choice(pool)
             counselor = by_counselor.get(student.counselor_id, rng.choice(counselors))
             day = demo.day_between(starts + timedelta(days=3), ends)
-            topic, agreement = rng.choice(_HOMEROOM_TOPICS)
+            topic, agreement = rng.choice(HOMEROOM_TOPICS)
             demo.collaborations.append(
                 Collaboration(
                     school=school,

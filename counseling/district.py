@@ -14,18 +14,18 @@ from datetime import date, timedelta
 
 from counseling.book import completeness as book_completeness
 from counseling.demo import (
-    _HOMEROOM_TOPICS,
+    HOMEROOM_TOPICS,
     MULTI_SESSION_SHARE,
     PARENT_CONTACT_SHARE,
     ROMAN,
     TEACHER_CONTACT_SHARE,
-    _CounselingDemo,
-    _demo_book,
-    _DemoStudent,
-    _quota,
-    _share,
-    _share_to_keep,
+    CounselingDemo,
+    DemoStudent,
+    demo_book,
     demo_nisn,
+    quota,
+    share_at,
+    share_to_keep,
 )
 from counseling.models import (
     Case,
@@ -66,7 +66,7 @@ class Roster:
     students: list[Student] = field(default_factory=list)
     # Per academic year (by its first calendar year): the students of that year, as the
     # demo's record builder takes them.
-    enrolled: dict[int, list[_DemoStudent]] = field(default_factory=dict)
+    enrolled: dict[int, list[DemoStudent]] = field(default_factory=dict)
 
 
 def share_elapsed(semester: Semester, today: date) -> float:
@@ -135,7 +135,7 @@ def build_roster(plan: SchoolPlan, names: NamePool) -> Roster:
         for start, grade, letter in places:
             classroom = roster.classes[(start, grade, letter)]
             roster.enrolled.setdefault(start, []).append(
-                _DemoStudent(
+                DemoStudent(
                     pk=student.pk,
                     classroom_id=classroom.pk,
                     grade=grade,
@@ -155,8 +155,8 @@ def build_personal_books(plan: SchoolPlan, roster: Roster, names: NamePool) -> N
     books, sections = [], []
     for student in roster.students:
         classroom = student.classroom
-        full = _demo_book(student, classroom.academic_year.start_date.year, rng, names)
-        share = _share_to_keep(rng)
+        full = demo_book(student, classroom.academic_year.start_date.year, rng, names)
+        share = share_to_keep(rng)
         kept = {
             key: {
                 name: value for name, value in fields.items() if share >= 1 or rng.random() < share
@@ -188,7 +188,7 @@ def build_counseling_records(plan: SchoolPlan, roster: Roster) -> None:
     from teachers (taken up, declined, a few waiting) and out to other services."""
     school, people, now, scale = plan.school, plan.people, plan.now, plan.scale
     counselors = people.counselors
-    demo = _CounselingDemo(school=school, counselors=counselors, seed=0, now=now)
+    demo = CounselingDemo(school=school, counselors=counselors, seed=0, now=now)
     demo.rng = rng = plan.rng("counseling")
     today = demo.today
     for students in roster.enrolled.values():
@@ -203,9 +203,9 @@ def build_counseling_records(plan: SchoolPlan, roster: Roster) -> None:
         pool = roster.enrolled[semester.academic_year.start_date.year]
         elapsed = share_elapsed(semester, today)
         total = max(1, round(CASES_PER_SEMESTER * scale * elapsed))
-        multi = _quota(rng, total, _share(MULTI_SESSION_SHARE, index, count))
-        parents = _quota(rng, total, _share(PARENT_CONTACT_SHARE, index, count))
-        with_teachers = _quota(rng, total, _share(TEACHER_CONTACT_SHARE, index, count))
+        multi = quota(rng, total, share_at(MULTI_SESSION_SHARE, index, count))
+        parents = quota(rng, total, share_at(PARENT_CONTACT_SHARE, index, count))
+        with_teachers = quota(rng, total, share_at(TEACHER_CONTACT_SHARE, index, count))
         case_sessions = 0
         used: set[int] = set()
         # About one case in ten came from a teacher's referral.
@@ -259,7 +259,7 @@ def build_counseling_records(plan: SchoolPlan, roster: Roster) -> None:
     _write(demo)
 
 
-def _referrer(rng: random.Random, student: _DemoStudent, people: SchoolPeople):
+def _referrer(rng: random.Random, student: DemoStudent, people: SchoolPeople):
     """(who referred, the case's source): the student's homeroom teacher or a subject teacher."""
     if student.homeroom_teacher_id and rng.random() < 0.6:
         return student.homeroom_teacher_id, Case.Source.HOMEROOM_TEACHER
@@ -304,7 +304,7 @@ def _add_class_collaborations(demo, semester, pool, teachers, count: int) -> Non
     by_counselor = {counselor.pk: counselor for counselor in demo.counselors}
     for number in range(count):
         student = rng.choice(pool)
-        topic, agreement = rng.choice(_HOMEROOM_TOPICS)
+        topic, agreement = rng.choice(HOMEROOM_TOPICS)
         demo.collaborations.append(
             Collaboration(
                 school=demo.school,
@@ -348,7 +348,7 @@ def _add_appointments(demo, semester: Semester) -> None:
             last.follow_up_plan = ""
 
 
-def _write(demo: _CounselingDemo) -> None:
+def _write(demo: CounselingDemo) -> None:
     cases, sessions, participants = demo.rows()
     demo.stamp(cases, sessions)
     insert(InboundReferral, demo.inbound)
