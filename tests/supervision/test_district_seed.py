@@ -9,7 +9,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -328,6 +328,8 @@ def test_the_command_prints_what_it_made(db):
     "arguments",
     [
         ["--years", "2"],
+        ["--scale", "0.5"],
+        ["--seed", "7"],
         ["--schools", "0"],
         ["--schools", "two"],
         ["--schools", "2", "--years", "11"],
@@ -421,3 +423,50 @@ def test_a_school_is_written_in_statements_that_do_not_grow_with_its_records(db)
         assert large_queries == small_queries
     else:
         assert large_queries < 1.25 * small_queries
+
+
+def _records_of(npsn):
+    """What a school holds, without ids or the time of the insert."""
+    school = School.objects.get(npsn=npsn)
+    return {
+        "staff": sorted(User.objects.filter(school=school).values_list("username", "full_name")),
+        "students": sorted(
+            Student.objects.filter(school=school).values_list(
+                "nisn", "full_name", "birth_date", "status", "classroom__name"
+            )
+        ),
+        "books": sorted(
+            PersonalBook.objects.filter(school=school).values_list("student__nisn", "completeness")
+        ),
+        "sessions": sorted(
+            CounselingSession.objects.filter(school=school).values_list(
+                "starts_at", "strategy", "summary", "counselor__username", "case__student__nisn"
+            ),
+            key=str,
+        ),
+        "appraisals": sorted(
+            Appraisal.objects.filter(school=school).values_list(
+                "counselor__username", "semester__start_date", "kind", "final_score"
+            )
+        ),
+        "meetings": sorted(
+            Meeting.objects.filter(school=school).values_list("starts_at", "title", "uid")
+        ),
+    }
+
+
+def test_a_schools_records_depend_only_on_its_place_and_the_seed(db):
+    """The same school whether the demo's first school is written beside it or was loaded by
+    the plain demo before: schools can be added, and runs resumed, without changing others."""
+    now = timezone.now()
+    rollback = transaction.savepoint()
+    seed_district(schools=2, years=2, scale=SCALE, now=now)
+    alone = _records_of("20530001")
+    transaction.savepoint_rollback(rollback)
+    assert not School.objects.exists()
+
+    call_command("seed_demo", stdout=StringIO())
+    report = seed_district(schools=2, years=2, scale=SCALE, now=now)
+    assert report.written == ["SMP Negeri 1 Tlanakan"]
+    assert _records_of("20530001") == alone
+    assert alone["sessions"] and alone["appraisals"] and alone["meetings"]

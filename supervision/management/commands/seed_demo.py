@@ -75,26 +75,26 @@ class Command(BaseCommand):
         parser.add_argument(
             "--scale",
             type=_scale,
-            default=1.0,
             help="density of the district's schools, 0 to 1: students per class and records "
             "per semester (default 1: a school of 900 students)",
         )
         parser.add_argument(
-            "--seed", type=int, default=DEFAULT_SEED, help="the district's random seed"
+            "--seed", type=int, help=f"the district's random seed (default {DEFAULT_SEED})"
         )
 
     def handle(self, *args, **options) -> None:
         if options["schools"] is None:
-            if options["years"] is not None:
-                raise CommandError("--years goes with --schools.")
+            given = [name for name in ("years", "scale", "seed") if options[name] is not None]
+            if given:
+                raise CommandError(f"--{given[0]} goes with --schools.")
             self._demo()
             return
         try:
             report = seed_district(
                 schools=options["schools"],
                 years=options["years"] or 2,
-                scale=options["scale"],
-                seed=options["seed"],
+                scale=options["scale"] or 1.0,
+                seed=DEFAULT_SEED if options["seed"] is None else options["seed"],
                 progress=self.stdout.write,
             )
         except ValueError as error:
