@@ -348,9 +348,21 @@ def _add_appointments(demo, semester: Semester) -> None:
             last.follow_up_plan = ""
 
 
+def transitions_to(status: str) -> int:
+    """How many moves (counseling.cases.case_transition, each bumping the case's version) take
+    a new case to `status` by the shortest way Case.TRANSITIONS allows."""
+    steps, reached = 0, {Case.Status.NEW}
+    while status not in reached:
+        reached |= {after for before in reached for after in Case.TRANSITIONS[before]}
+        steps += 1
+    return steps
+
+
 def _write(demo: CounselingDemo) -> None:
     cases, sessions, participants = demo.rows()
     demo.stamp(cases, sessions)
+    for case in cases:
+        case.version = transitions_to(case.status)
     insert(InboundReferral, demo.inbound)
     insert(Case, cases)
     insert_rows(

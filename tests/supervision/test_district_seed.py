@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from counseling.access import cases_visible_to, students_visible_to
 from counseling.book import completeness
+from counseling.district import transitions_to
 from counseling.models import (
     Case,
     Classroom,
@@ -245,6 +246,14 @@ def test_stored_book_completeness_and_section_versions_are_right(district):
             assert (section.updated_by_id is not None) == bool(section.data)
         values.add(book.completeness)
     assert len(values) > 5  # of varying completeness
+
+
+def test_a_cases_version_counts_the_moves_to_its_status(district):
+    assert transitions_to("new") == 0 and transitions_to("in_progress") == 1
+    assert transitions_to("resolved") == transitions_to("referred_out") == 2
+    assert transitions_to("closed") == 3
+    for case in Case.objects.filter(school__npsn="20530001"):
+        assert case.version == transitions_to(case.status)
 
 
 def test_facility_compliance_is_that_of_the_recorded_states(district):
