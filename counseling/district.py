@@ -177,7 +177,7 @@ def build_personal_books(plan: SchoolPlan, roster: Roster, names: NamePool) -> N
                 )
             )
     insert(PersonalBook, books)
-    insert(PersonalBookSection, sections, with_ids=False)
+    insert(PersonalBookSection, sections)
 
 
 def build_counseling_records(plan: SchoolPlan, roster: Roster) -> None:

@@ -434,7 +434,6 @@ class _AppraisalRows:
                 IndicatorScore(appraisal_id=appraisal.pk, indicator_id=indicator_id, score=value)
                 for appraisal, indicator_id, value in self.scores
             ],
-            with_ids=False,
         )
         insert(
             CompetencyResult,
@@ -448,7 +447,6 @@ class _AppraisalRows:
                 )
                 for appraisal, competency_id, line in self.results
             ],
-            with_ids=False,
         )
 
 
@@ -580,7 +578,6 @@ class _TrainingRows:
                 TrainingEvent.competencies.through(trainingevent_id=event.pk, competency_id=pk)
                 for event, pk in self.targets
             ],
-            with_ids=False,
         )
         for participation in self.participations:
             participation.event_id = participation.event.pk

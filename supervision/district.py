@@ -9,7 +9,7 @@ supervision visits, the BK room, appraisals, training and MGBK. The second demo 
 loaded as by the plain demo, and stays apart.
 
 Each school is built in memory and written in one transaction with a few bulk inserts
-(``staff.bulk``: COPY on PostgreSQL), then released, so memory stays flat however many schools.
+(``staff.bulk``), then released, so memory stays flat however many schools.
 A school that exists already (by NPSN) is skipped whole: running the command again adds
 nothing, and a run that was interrupted completes the schools it had not written.
 """
@@ -162,13 +162,13 @@ class DistrictSupervision(SupervisionDemo):
 
     def write(self) -> None:
         insert(Meeting, self.meetings)
-        insert(MeetingInvitation, self.invitations, with_ids=False)
+        insert(MeetingInvitation, self.invitations)
         insert(PerformanceEvaluation, self.evaluations)
         insert(ActionItem, self.items)
         insert(SupervisionVisit, self.visits)
-        insert(SupervisionScore, self.scores, with_ids=False)
+        insert(SupervisionScore, self.scores)
         insert(FacilityAssessment, self.assessments)
-        insert(FacilityCondition, self.conditions, with_ids=False)
+        insert(FacilityCondition, self.conditions)
         insert(FacilityRequest, self.requests)
 
     # What a district school has besides the demo's story.

@@ -1,5 +1,4 @@
-"""staff.bulk: many rows in few statements (COPY on PostgreSQL, bulk_create elsewhere), the
-rows exactly as given."""
+"""staff.bulk: many rows in few statements, the rows exactly as given."""
 
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -60,7 +59,7 @@ def test_a_foreign_key_to_an_object_inserted_before_takes_its_id(db):
 
 
 def test_text_and_json_arrive_as_written(db):
-    """Tabs, new lines, backslashes and quotes are what COPY's text format escapes."""
+    """Tabs, new lines, backslashes and quotes, in text and in JSON."""
     awkward = 'Baris satu\tkolom\nbaris dua \\ garis miring "kutip" \\N bukan kosong'
     school = insert(School, [School(npsn="30000030", name=awkward, level="SMP")])[0]
     assert School.objects.get(pk=school.pk).name == awkward
@@ -75,7 +74,6 @@ def test_rows_without_ids_and_link_rows_are_written(db):
     insert(
         PersonalBookSection,
         [PersonalBookSection(book=book, key=key) for key in ("identity", "family")],
-        with_ids=False,
     )
     assert PersonalBookSection.objects.filter(book=book).count() == 2
 
