@@ -15,6 +15,7 @@ wrote, and :func:`analyze` on the tables it filled when it is done.
 the district's time, so the loader has the one way of writing on every database.)
 """
 
+import itertools
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
@@ -40,8 +41,15 @@ def insert(model: type[M], objects: Iterable[M]) -> list[M]:
 
 def insert_rows(model: type[models.Model], names: list[str], rows: Iterable[tuple]) -> int:
     """Write rows given as tuples of the named fields' values (their attnames, such as
-    ``student_id``), as link tables' rows come. Returns how many were written."""
-    return len(insert(model, (model(**dict(zip(names, row, strict=True))) for row in rows)))
+    ``student_id``), as link tables' rows come: a batch at a time, so that the hundreds of
+    thousands of a school's session links never exist as model instances all at once. Returns
+    how many were written."""
+    written = 0
+    rows = iter(rows)
+    while batch := list(itertools.islice(rows, BATCH_SIZE)):
+        insert(model, [model(**dict(zip(names, row, strict=True))) for row in batch])
+        written += len(batch)
+    return written
 
 
 def analyze(model_classes: Iterable[type[models.Model]]) -> None:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.apps import apps as django_apps
-from django.db import models, transaction
+from django.db import models, reset_queries, transaction
 from django.utils import timezone, translation
 
 from counseling.demo import seed_second_school
@@ -373,6 +373,9 @@ def seed_district(
         )
         report.written.append(school.name)
         progress(f"{school.name}: written in {time.monotonic() - school_started:.1f} s")
+        # With DEBUG on, Django keeps the last 9,000 statements, and a bulk insert's are
+        # large: kept, they would grow the loader by hundreds of megabytes.
+        reset_queries()
     _seed_second_demo_school(today)
     analyze(WRITTEN_MODELS)
     report.added = {
