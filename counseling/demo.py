@@ -712,7 +712,7 @@ class _DemoCase:
 class CounselingDemo:
     """Builds a school's demo records in memory, then writes them with a few bulk inserts."""
 
-    def __init__(self, *, school: School, counselors: list[User], seed: int, now: datetime):
+    def __init__(self, *, school: School, counselors: list[User], seed: int | str, now: datetime):
         self.school = school
         self.counselors = counselors
         self.rng = random.Random(seed)

@@ -188,8 +188,10 @@ def build_counseling_records(plan: SchoolPlan, roster: Roster) -> None:
     from teachers (taken up, declined, a few waiting) and out to other services."""
     school, people, now, scale = plan.school, plan.people, plan.now, plan.scale
     counselors = people.counselors
-    demo = CounselingDemo(school=school, counselors=counselors, seed=0, now=now)
-    demo.rng = rng = plan.rng("counseling")
+    demo = CounselingDemo(
+        school=school, counselors=counselors, seed=plan.seed_of("counseling"), now=now
+    )
+    rng = demo.rng
     today = demo.today
     for students in roster.enrolled.values():
         for student in students:

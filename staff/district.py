@@ -353,13 +353,16 @@ class SchoolPlan:
         return [semester for semester in self.semesters if semester.end_date < self.today]
 
     def rng(self, part: str) -> random.Random:
-        return school_rng(self.seed, self.spec.position, part)
+        return random.Random(self.seed_of(part))
+
+    def seed_of(self, part: str) -> str:
+        return school_seed(self.seed, self.spec.position, part)
 
 
-def school_rng(seed: int, position: int, part: str) -> random.Random:
-    """The random generator of one part of a school's records: they depend only on the seed
-    and the school's position in the district, not on which other schools exist."""
-    return random.Random(f"{seed}:{position}:{part}")
+def school_seed(seed: int, position: int, part: str) -> str:
+    """The seed of one part of a school's records: they depend only on the district's seed and
+    the school's position in the district, not on which other schools exist."""
+    return f"{seed}:{position}:{part}"
 
 
 # --- Times -----------------------------------------------------------------------------------

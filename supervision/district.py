@@ -59,7 +59,7 @@ from staff.district import (
     build_calendar,
     build_training,
     district_schools,
-    school_rng,
+    school_seed,
 )
 from staff.framework_data import load_shipped_framework
 from staff.models import (
@@ -109,9 +109,8 @@ class DistrictSupervision(SupervisionDemo):
     """The demo's supervision story, its records collected and dated when they happened, then
     written with bulk inserts (each kind after the rows it refers to)."""
 
-    def __init__(self, school: School, rng: random.Random, now: datetime):
-        super().__init__(school, 0, now)
-        self.rng = rng
+    def __init__(self, school: School, seed: str, now: datetime):
+        super().__init__(school, seed, now)
         self.meetings: list[Meeting] = []
         self.invitations: list[MeetingInvitation] = []
         self.evaluations: list[PerformanceEvaluation] = []
@@ -228,8 +227,9 @@ def build_supervision(plan: SchoolPlan) -> None:
     evaluating each BK teacher; a supervision visit of each, scored higher as the years go by;
     the BK room recorded, closer to the standard each time), with a case conference and a
     request for the BK room in most semesters."""
-    rng, people = plan.rng("supervision"), plan.people
-    story = DistrictSupervision(plan.school, rng, plan.now)
+    people = plan.people
+    story = DistrictSupervision(plan.school, plan.seed_of("supervision"), plan.now)
+    rng = story.rng
     today = story.today
     principal, vice, counselors = people.principal, people.vice_principal, people.counselors
     teachers = rng.sample(people.homeroom_teachers, 4) + people.subject_teachers[:2]
@@ -408,7 +408,10 @@ def _seed_school(
     )
     semesters = build_calendar(school, years=years, today=today)
     people = people_builder.build(
-        school, spec, school_rng(seed, spec.position, "people"), given=_demo_people(spec)
+        school,
+        spec,
+        random.Random(school_seed(seed, spec.position, "people")),
+        given=_demo_people(spec),
     )
     plan = SchoolPlan(school, spec, people, semesters, now=now, seed=seed, scale=scale)
     roster = build_roster(plan, names)
