@@ -111,6 +111,25 @@ def seed_classes_and_students(
     return classrooms
 
 
+def seed_second_school(*, school: School, year: AcademicYear, counselor: User) -> None:
+    """The demo's second school: four classes of grades X and XI, 80 students, a handful of
+    cases (each step skipped where done)."""
+    seed_classes_and_students(
+        school=school,
+        year=year,
+        grades=[10, 11],
+        letters="AB",
+        students_total=80,
+        counselors=[counselor],
+        homeroom_teachers={},
+        first_index=10_000,
+        seed=2027,
+    )
+    seed_counseling_records(
+        school=school, counselors=[counselor], cases_total=6, sessions_total=12, seed=2027
+    )
+
+
 # Personal books.
 
 # Weighted choices: roughly the make-up of a district school in East Java.
@@ -270,7 +289,7 @@ def _phone(rng: random.Random) -> str:
     )
 
 
-def _demo_book(student: Student, year_start: int, rng: random.Random, fake: Faker) -> dict:
+def demo_book(student: Student, year_start: int, rng: random.Random, fake: Faker) -> dict:
     """A complete, plausible book for one student: {section key: {field: value}}."""
     first = student.full_name.split()[0]
     district = rng.choice(list(_PLACES))
@@ -363,7 +382,7 @@ def _demo_book(student: Student, year_start: int, rng: random.Random, fake: Fake
     return book
 
 
-def _share_to_keep(rng: random.Random) -> float:
+def share_to_keep(rng: random.Random) -> float:
     """How much of a book the counselors have filled in: a few books barely started, most of
     them between 40 and 90%, some complete."""
     draw = rng.random()
@@ -387,8 +406,8 @@ def seed_personal_books(*, school: School, seed: int) -> int:
     for student in students.order_by("nisn"):
         year_start = student.classroom.academic_year.start_date.year if student.classroom else 2026
         # Drawn for every student, so that a second run draws the same for the rest.
-        full = _demo_book(student, year_start, rng, fake)
-        share = _share_to_keep(rng)
+        full = demo_book(student, year_start, rng, fake)
+        share = share_to_keep(rng)
         kept = {
             key: {
                 name: value for name, value in fields.items() if share >= 1 or rng.random() < share
@@ -616,7 +635,7 @@ _PARENT_TOPICS = [
     ("Rencana penanganan di sekolah", "Orang tua menyetujui rencana dan datang sebulan sekali."),
     ("Keadaan keluarga dan dukungan di rumah", "Orang tua lebih sering mengajak siswa berbicara."),
 ]
-_HOMEROOM_TOPICS = [
+HOMEROOM_TOPICS = [
     (
         "Pemantauan kehadiran dan sikap siswa di kelas",
         "Wali kelas mencatat kehadiran harian dan melapor setiap Jumat.",
@@ -656,12 +675,14 @@ def _weighted(rng: random.Random, weighted: list[tuple[str, int]]) -> str:
     return rng.choices([value for value, _w in weighted], [w for _v, w in weighted])[0]
 
 
-def _share(bounds: tuple[float, float], index: int, count: int) -> float:
+def share_at(bounds: tuple[float, float], index: int, count: int) -> float:
+    """The share of the index-th semester of `count`, rising from the low bound in the first
+    to the high one in the last."""
     low, high = bounds
     return low if count <= 1 else low + (high - low) * index / (count - 1)
 
 
-def _quota(rng: random.Random, total: int, share: float) -> list[bool]:
+def quota(rng: random.Random, total: int, share: float) -> list[bool]:
     """Exactly round(total × share) True values, shuffled."""
     hits = round(total * share)
     flags = [True] * hits + [False] * (total - hits)
@@ -670,7 +691,7 @@ def _quota(rng: random.Random, total: int, share: float) -> list[bool]:
 
 
 @dataclass
-class _DemoStudent:
+class DemoStudent:
     pk: int
     classroom_id: int
     grade: int
@@ -688,10 +709,10 @@ class _DemoCase:
     participants: list[list[int]] = field(default_factory=list)
 
 
-class _CounselingDemo:
+class CounselingDemo:
     """Builds a school's demo records in memory, then writes them with a few bulk inserts."""
 
-    def __init__(self, *, school: School, counselors: list[User], seed: int, now: datetime):
+    def __init__(self, *, school: School, counselors: list[User], seed: int | str, now: datetime):
         self.school = school
         self.counselors = counselors
         self.rng = random.Random(seed)
@@ -704,7 +725,7 @@ class _CounselingDemo:
         self.inbound: list[InboundReferral] = []
         self.inbound_times: dict[int, tuple[datetime, datetime | None]] = {}
         self.outbound: list[OutboundReferral] = []
-        self.students_by_class: dict[int, list[_DemoStudent]] = {}
+        self.students_by_class: dict[int, list[DemoStudent]] = {}
         self.subject_teachers: list[str] = list(_SUBJECT_TEACHERS)
 
     # Dates and times
@@ -726,7 +747,7 @@ class _CounselingDemo:
 
     # Picking people
 
-    def pick_student(self, pool: list[_DemoStudent], counselor: User, used: set[int]):
+    def pick_student(self, pool: list[DemoStudent], counselor: User, used: set[int]):
         own = [s for s in pool if s.counselor_id == counselor.pk and s.pk not in used]
         others = [s for s in pool if s.pk not in used] or pool
         # Mostly students of the counselor's own classes.
@@ -747,7 +768,7 @@ class _CounselingDemo:
         *,
         index: int,
         semester: Semester,
-        student: _DemoStudent,
+        student: DemoStudent,
         counselor: User,
         multi: bool,
         source: str | None = None,
@@ -936,7 +957,7 @@ class _CounselingDemo:
         }[strategy]
 
     def add_collaboration(
-        self, demo_case: _DemoCase, partner: str, student: _DemoStudent, teachers: dict[int, str]
+        self, demo_case: _DemoCase, partner: str, student: DemoStudent, teachers: dict[int, str]
     ) -> None:
         rng, case = self.rng, demo_case.case
         dates = [timezone.localtime(s.starts_at).date() for s in demo_case.sessions]
@@ -956,7 +977,7 @@ class _CounselingDemo:
             )
         elif partner == Collaboration.Partner.HOMEROOM_TEACHER:
             name = teachers.get(student.homeroom_teacher_id) or "Wali kelas"
-            topic, agreement = rng.choice(_HOMEROOM_TOPICS)
+            topic, agreement = rng.choice(HOMEROOM_TOPICS)
             method = rng.choice([Collaboration.Method.FACE_TO_FACE, Collaboration.Method.MESSAGE])
         elif partner == Collaboration.Partner.SUBJECT_TEACHER:
             name = rng.choice(self.subject_teachers)
@@ -980,36 +1001,70 @@ class _CounselingDemo:
             )
         )
 
-    def add_standalone(self, semester: Semester, count: int, pools: dict) -> None:
-        """Sessions outside any case: classical guidance for the year's classes, group
-        guidance, individual planning and consultations."""
+    def add_case_collaborations(
+        self,
+        demo_case: _DemoCase,
+        student: DemoStudent,
+        teachers: dict[int, str],
+        *,
+        parent: bool,
+        teacher: bool,
+    ) -> None:
+        """The case's work with a parent and with teachers (as the quotas ask), and now and
+        then with an outside party on a matter of health or family."""
+        if parent:
+            self.add_collaboration(demo_case, Collaboration.Partner.PARENT, student, teachers)
+        if teacher:
+            partner = self.rng.choice(
+                [Collaboration.Partner.HOMEROOM_TEACHER, Collaboration.Partner.SUBJECT_TEACHER]
+            )
+            self.add_collaboration(demo_case, partner, student, teachers)
+            if len(demo_case.sessions) >= 3 and self.rng.random() < 0.5:
+                self.add_collaboration(
+                    demo_case, Collaboration.Partner.HOMEROOM_TEACHER, student, teachers
+                )
+        if demo_case.case.category in (Case.Category.HEALTH, Case.Category.FAMILY) and (
+            self.rng.random() < 0.3
+        ):
+            self.add_collaboration(demo_case, Collaboration.Partner.OUTSIDE, student, teachers)
+
+    def add_standalone(
+        self,
+        semester: Semester,
+        count: int,
+        *,
+        classes: list[tuple[int, int]],
+        pool: list[DemoStudent],
+        classical_share: float = 0.45,
+    ) -> None:
+        """Sessions outside any case: classical guidance for the classes given (class id,
+        its BK teacher's id) in about `classical_share` of them, then group guidance (three
+        tenths), individual planning and consultations."""
         rng = self.rng
         last_day = min(semester.end_date, self.today) if semester.is_current else semester.end_date
-        classes_this_year = pools["classes"] if semester.academic_year.is_current else []
         for number in range(count):
             counselor = self.counselors[number % len(self.counselors)]
             day = self.weekday(self.day_between(semester.start_date + timedelta(days=7), last_day))
             starts_at = self.at(day)
             if starts_at >= self.now or day > semester.end_date:
                 continue
-            pool = pools["students"][semester.pk] or []
-            own_classes = [c for c in classes_this_year if c[1] == counselor.pk]
+            own_classes = [c for c in classes if c[1] == counselor.pk]
             kind = rng.random()
             classroom_id = None
             component = Component.BASIC
             bk_field = rng.choice(BKField.values)
             other = ""
             follow_up = ""
-            if own_classes and kind < 0.45:
+            if own_classes and kind < classical_share:
                 strategy = Strategy.CLASSICAL_GUIDANCE
                 classroom_id = rng.choice(own_classes)[0]
                 participants = [s.pk for s in self.students_by_class.get(classroom_id, [])]
                 summary = f"Bimbingan klasikal: {rng.choice(_GUIDANCE_TOPICS)}."
-            elif kind < 0.75 and len(pool) >= 5:
+            elif kind < classical_share + 0.3 and len(pool) >= 5:
                 strategy = Strategy.GROUP_GUIDANCE
-                participants = [s.pk for s in rng.sample(pool, rng.randint(5, 8))]
+                participants = [s.pk for s in rng.sample(pool, min(len(pool), rng.randint(5, 8)))]
                 summary = f"Bimbingan kelompok: {rng.choice(_GUIDANCE_TOPICS)}."
-            elif kind < 0.9 and pool:
+            elif kind < classical_share + 0.45 and pool:
                 strategy = Strategy.INDIVIDUAL
                 participants = [rng.choice(pool).pk]
                 bk_field = rng.choice([BKField.CAREER, BKField.LEARNING])
@@ -1050,7 +1105,7 @@ class _CounselingDemo:
     def add_inbound(
         self,
         *,
-        student: _DemoStudent,
+        student: DemoStudent,
         referred_by: int,
         status: str,
         referred_at: datetime,
@@ -1077,20 +1132,9 @@ class _CounselingDemo:
 
     # Writing
 
-    def save(self) -> None:
-        """A handful of bulk inserts (each takes the ids of the rows it refers to, saved just
-        before); the creation times are then set to when things happened (an insert stamps
-        them with now)."""
-        InboundReferral.objects.bulk_create(self.inbound)
+    def rows(self) -> tuple[list[Case], list[CounselingSession], list[list[int]]]:
+        """The cases, and every session (a case's own given its case) with its students' ids."""
         cases = [demo.case for demo in self.cases]
-        Case.objects.bulk_create(cases, batch_size=500)
-        Case.co_handlers.through.objects.bulk_create(
-            [
-                Case.co_handlers.through(case_id=demo.case.pk, user_id=demo.co_handler_id)
-                for demo in self.cases
-                if demo.co_handler_id
-            ]
-        )
         sessions, participants = [], []
         for demo in self.cases:
             for session, students in zip(demo.sessions, demo.participants, strict=True):
@@ -1100,6 +1144,46 @@ class _CounselingDemo:
         for session, students in self.standalone:
             sessions.append(session)
             participants.append(students)
+        return cases, sessions, participants
+
+    def stamp(self, cases: list[Case], sessions: list[CounselingSession]) -> None:
+        """The creation times of the records: when things happened."""
+
+        def afternoon(day: date) -> datetime:
+            return timezone.make_aware(datetime.combine(day, time(14, 0)), self.zone)
+
+        for referral in self.inbound:
+            referred_at, decided_at = self.inbound_times[id(referral)]
+            referral.created_at = referred_at
+            referral.updated_at = decided_at or referred_at
+        for case in cases:
+            case.created_at = afternoon(case.opened_on)
+            case.updated_at = afternoon(case.closed_on or case.opened_on)
+        for session in sessions:
+            session.created_at = session.updated_at = session.starts_at + timedelta(
+                minutes=session.duration_minutes
+            )
+        for collaboration in self.collaborations:
+            collaboration.created_at = collaboration.updated_at = afternoon(
+                collaboration.happened_on
+            )
+        for referral in self.outbound:
+            referral.created_at = referral.updated_at = afternoon(referral.referred_on)
+
+    def save(self) -> None:
+        """A handful of bulk inserts (each takes the ids of the rows it refers to, saved just
+        before); the creation times are then set to when things happened (an insert stamps
+        them with now)."""
+        InboundReferral.objects.bulk_create(self.inbound)
+        Case.objects.bulk_create([demo.case for demo in self.cases], batch_size=500)
+        Case.co_handlers.through.objects.bulk_create(
+            [
+                Case.co_handlers.through(case_id=demo.case.pk, user_id=demo.co_handler_id)
+                for demo in self.cases
+                if demo.co_handler_id
+            ]
+        )
+        cases, sessions, participants = self.rows()
         CounselingSession.objects.bulk_create(sessions, batch_size=500)
         through = CounselingSession.students.through
         through.objects.bulk_create(
@@ -1112,25 +1196,7 @@ class _CounselingDemo:
         )
         Collaboration.objects.bulk_create(self.collaborations, batch_size=500)
         OutboundReferral.objects.bulk_create(self.outbound)
-
-        def stamp(day: date) -> datetime:
-            return timezone.make_aware(datetime.combine(day, time(14, 0)), self.zone)
-
-        for referral in self.inbound:
-            referred_at, decided_at = self.inbound_times[id(referral)]
-            referral.created_at = referred_at
-            referral.updated_at = decided_at or referred_at
-        for case in cases:
-            case.created_at = stamp(case.opened_on)
-            case.updated_at = stamp(case.closed_on or case.opened_on)
-        for session in sessions:
-            session.created_at = session.updated_at = session.starts_at + timedelta(
-                minutes=session.duration_minutes
-            )
-        for collaboration in self.collaborations:
-            collaboration.created_at = collaboration.updated_at = stamp(collaboration.happened_on)
-        for referral in self.outbound:
-            referral.created_at = referral.updated_at = stamp(referral.referred_on)
+        self.stamp(cases, sessions)
         for model, objects in (
             (InboundReferral, self.inbound),
             (Case, cases),
@@ -1145,7 +1211,7 @@ def _demo_students(school: School, first_grade: int, current_start: int, semeste
     """The school's active students, and per semester those who were already at the school
     then (a student now in grade 9 was in grade 7 two years ago)."""
     students = [
-        _DemoStudent(
+        DemoStudent(
             pk=s.pk,
             classroom_id=s.classroom_id,
             grade=s.classroom.grade,
@@ -1208,7 +1274,7 @@ def seed_counseling_records(
     semesters = [semester for semester in semesters if pools[semester.pk]]
     if not semesters:
         return 0
-    demo = _CounselingDemo(school=school, counselors=counselors, seed=seed, now=now)
+    demo = CounselingDemo(school=school, counselors=counselors, seed=seed, now=now)
     rng = demo.rng
     for student in students:
         demo.students_by_class.setdefault(student.classroom_id, []).append(student)
@@ -1230,14 +1296,14 @@ def seed_counseling_records(
         pool = pools[semester.pk]
         used: set[int] = set()
         total = per_semester[index]
-        multi = _quota(rng, total, _share(MULTI_SESSION_SHARE, index, count))
-        parents = _quota(rng, total, _share(PARENT_CONTACT_SHARE, index, count))
-        teachers_quota = _quota(rng, total, _share(TEACHER_CONTACT_SHARE, index, count))
+        multi = quota(rng, total, share_at(MULTI_SESSION_SHARE, index, count))
+        parents = quota(rng, total, share_at(PARENT_CONTACT_SHARE, index, count))
+        teachers_quota = quota(rng, total, share_at(TEACHER_CONTACT_SHARE, index, count))
         starts = semester.start_date
         ends = min(semester.end_date, today)
 
         # Referrals that became cases, and the ones still waiting or declined.
-        referred: list[tuple[_DemoStudent, int, str]] = []
+        referred: list[tuple[DemoStudent, int, str]] = []
         if subject_teacher is not None:
             for _ in range(3 if semester.is_current else 2):
                 referred.append((rng.choice(pool), subject_teacher.pk, Case.Source.SUBJECT_TEACHER))
@@ -1287,21 +1353,13 @@ def seed_counseling_records(
                     decided_at=decided_at,
                     decided_by=counselor.pk,
                 )
-            if parents[number]:
-                demo.add_collaboration(demo_case, Collaboration.Partner.PARENT, student, teachers)
-            if teachers_quota[number]:
-                partner = rng.choice(
-                    [Collaboration.Partner.HOMEROOM_TEACHER, Collaboration.Partner.SUBJECT_TEACHER]
-                )
-                demo.add_collaboration(demo_case, partner, student, teachers)
-                if len(demo_case.sessions) >= 3 and rng.random() < 0.5:
-                    demo.add_collaboration(
-                        demo_case, Collaboration.Partner.HOMEROOM_TEACHER, student, teachers
-                    )
-            if demo_case.case.category in (Case.Category.HEALTH, Case.Category.FAMILY) and (
-                rng.random() < 0.3
-            ):
-                demo.add_collaboration(demo_case, Collaboration.Partner.OUTSIDE, student, teachers)
+            demo.add_case_collaborations(
+                demo_case,
+                student,
+                teachers,
+                parent=parents[number],
+                teacher=teachers_quota[number],
+            )
 
         # Declined referrals in every semester; waiting ones in the current one.
         semester_opens = timezone.make_aware(datetime.combine(starts, time(7, 0)), demo.zone)
@@ -1340,7 +1398,7 @@ def seed_counseling_records(
             student = rng.choice(pool)
             counselor = by_counselor.get(student.counselor_id, rng.choice(counselors))
             day = demo.day_between(starts + timedelta(days=3), ends)
-            topic, agreement = rng.choice(_HOMEROOM_TOPICS)
+            topic, agreement = rng.choice(HOMEROOM_TOPICS)
             demo.collaborations.append(
                 Collaboration(
                     school=school,
@@ -1391,9 +1449,13 @@ def seed_counseling_records(
     case_sessions = sum(len(demo_case.sessions) for demo_case in demo.cases)
     remaining = max(0, sessions_total - case_sessions)
     standalone_per_semester = [round(remaining * w / sum(weights)) for w in weights]
-    pools_for_standalone = {"classes": classes, "students": pools}
     for index, semester in enumerate(semesters):
-        demo.add_standalone(semester, standalone_per_semester[index], pools_for_standalone)
+        demo.add_standalone(
+            semester,
+            standalone_per_semester[index],
+            classes=classes if semester.academic_year.is_current else [],
+            pool=pools[semester.pk] or [],
+        )
 
     demo.save()
     return len(demo.cases)

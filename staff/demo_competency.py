@@ -357,8 +357,9 @@ def _weekday(day: date, weekday: int) -> date:
     return day + timedelta(days=(weekday - day.weekday()) % 7)
 
 
-def _event(school: School, by: User, spec: _Training, starts: date) -> TrainingEvent:
-    event = TrainingEvent.objects.create(
+def training_event(school: School, by: User, spec: _Training, starts: date) -> TrainingEvent:
+    """The event of the spec starting on that day, not saved yet."""
+    return TrainingEvent(
         school=school,
         kind=spec.kind,
         title=spec.title,
@@ -370,6 +371,11 @@ def _event(school: School, by: User, spec: _Training, starts: date) -> TrainingE
         seats=spec.seats,
         created_by=by,
     )
+
+
+def _event(school: School, by: User, spec: _Training, starts: date) -> TrainingEvent:
+    event = training_event(school, by, spec, starts)
+    event.save()
     event.competencies.set(
         Competency.objects.filter(framework__is_active=True, number__in=spec.targets)
     )
@@ -415,6 +421,21 @@ def _report(participation: TrainingParticipation, written: date, rng: random.Ran
     )
 
 
+def mgbk_meeting(school: School, by: User, day: date) -> TrainingEvent:
+    """The routine MGBK meeting of that day (the second Saturday of a month), not saved yet."""
+    return TrainingEvent(
+        school=school,
+        kind=TrainingEvent.Kind.MGBK,
+        title=f"Pertemuan rutin MGBK SMP, {day:%m/%Y}",
+        organizer=MGBK,
+        place="SMP Negeri 2 Pamekasan",
+        starts_on=day,
+        ends_on=day,
+        hours=4,
+        created_by=by,
+    )
+
+
 def _mgbk_meetings(
     *,
     school: School,
@@ -433,17 +454,8 @@ def _mgbk_meetings(
             if semester.start_date <= day <= semester.end_date and day <= today + timedelta(
                 days=31
             ):
-                event = TrainingEvent.objects.create(
-                    school=school,
-                    kind=TrainingEvent.Kind.MGBK,
-                    title=f"Pertemuan rutin MGBK SMP, {day:%m/%Y}",
-                    organizer=MGBK,
-                    place="SMP Negeri 2 Pamekasan",
-                    starts_on=day,
-                    ends_on=day,
-                    hours=4,
-                    created_by=by,
-                )
+                event = mgbk_meeting(school, by, day)
+                event.save()
                 for position, counselor in enumerate(counselors):
                     chances = MGBK_PRESENCE[position % len(MGBK_PRESENCE)]
                     chance = chances[min(index + len(chances) - len(semesters), len(chances) - 1)]
@@ -522,28 +534,47 @@ def seed_training(
     return TrainingEvent.objects.filter(school=school).count()
 
 
+def seed_school_competency(
+    *,
+    school: School,
+    principal: User,
+    recorder: User,
+    counselors: list[User],
+    today: date,
+    seed: int,
+) -> None:
+    """One school's appraisals and training records (each skipped where present)."""
+    seed_appraisals(school=school, principal=principal, counselors=counselors, today=today)
+    seed_training(
+        school=school,
+        principal=principal,
+        recorder=recorder,
+        counselors=counselors,
+        today=today,
+        seed=seed,
+    )
+
+
 def seed_competency_demo(
     *, users: dict[str, User], first: School, second: School, today: date
 ) -> None:
     """The whole story for both demo schools (staff.demo's accounts)."""
     # The shipped framework, should the database have been emptied since it was migrated.
     load_shipped_framework(django_apps)
-    first_counselors = [users["gurubk1"], users["gurubk2"], users["gurubk3"]]
-    seed_appraisals(
-        school=first, principal=users["kepsek"], counselors=first_counselors, today=today
-    )
-    seed_training(
+    seed_school_competency(
         school=first,
         principal=users["kepsek"],
         recorder=users["wakasek"],
-        counselors=first_counselors,
+        counselors=[users["gurubk1"], users["gurubk2"], users["gurubk3"]],
         today=today,
         seed=2026,
     )
-    seed_appraisals(
-        school=second, principal=users["kepsek2"], counselors=[users["gurubk4"]], today=today
-    )
-    seed_training(
+    seed_second_school_competency(users=users, second=second, today=today)
+
+
+def seed_second_school_competency(*, users: dict[str, User], second: School, today: date) -> None:
+    """The second demo school's: its one BK teacher appraised, trained and at MGBK."""
+    seed_school_competency(
         school=second,
         principal=users["kepsek2"],
         recorder=users["kepsek2"],

@@ -8,6 +8,7 @@ the school has meetings already, so a second run adds nothing.
 """
 
 import random
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
@@ -66,13 +67,19 @@ STRENGTHS = "Guru BK menguasai materi, komunikatif dan dekat dengan siswa."
 RECOMMENDATIONS = "Gunakan media yang lebih bervariasi dan lengkapi dokumentasi layanan."
 
 
-class _Demo:
-    def __init__(self, school: School, seed: int, now: datetime):
+class SupervisionDemo:
+    """Builds a school's supervision records. Each record is handed to a `keep_…` method as
+    soon as it is made: this class saves it at once; the district's loader collects them
+    instead and writes them with bulk inserts."""
+
+    def __init__(self, school: School, seed: int | str, now: datetime):
         self.school = school
         self.rng = random.Random(seed)
         self.now = now
         self.today = timezone.localtime(now).date()
         self.zone = timezone.get_current_timezone()
+        self._checklist: dict[str, list[ChecklistItem]] | None = None
+        self._facility_items: list[FacilityItem] | None = None
 
     def at(self, day: date, hour: int, minute: int = 0) -> datetime:
         return timezone.make_aware(datetime.combine(day, time(hour, minute)), self.zone)
@@ -82,6 +89,44 @@ class _Demo:
         while day.weekday() >= 5:
             day += timedelta(days=1)
         return day
+
+    # Keeping what was made.
+
+    def keep_meeting(self, meeting: Meeting, invitations: list[MeetingInvitation]) -> None:
+        meeting.save()
+        MeetingInvitation.objects.bulk_create(invitations)
+
+    def keep_item(self, item: ActionItem) -> None:
+        item.save()
+
+    def keep_evaluation(self, evaluation: PerformanceEvaluation) -> None:
+        evaluation.save()
+
+    def keep_visit(self, visit: SupervisionVisit, scores: list[SupervisionScore]) -> None:
+        visit.save()
+        SupervisionScore.objects.bulk_create(scores)
+
+    def keep_assessment(
+        self, assessment: FacilityAssessment, conditions: list[FacilityCondition]
+    ) -> None:
+        assessment.save()
+        FacilityCondition.objects.bulk_create(conditions)
+
+    # The standards, read once.
+
+    def checklist(self, focus: str) -> list[ChecklistItem]:
+        if self._checklist is None:
+            self._checklist = {}
+            for item in ChecklistItem.objects.filter(is_active=True):
+                self._checklist.setdefault(item.focus, []).append(item)
+        return self._checklist.get(focus, [])
+
+    def facility_items(self) -> list[FacilityItem]:
+        if self._facility_items is None:
+            self._facility_items = list(FacilityItem.objects.filter(is_active=True))
+        return self._facility_items
+
+    # Making.
 
     def meeting(
         self,
@@ -99,7 +144,7 @@ class _Demo:
         """A meeting; one that has ended has attendance and minutes."""
         ends_at = starts_at + timedelta(minutes=minutes)
         held = ends_at <= self.now
-        meeting = Meeting.objects.create(
+        meeting = Meeting(
             school=self.school,
             kind=kind,
             title=title,
@@ -133,8 +178,23 @@ class _Demo:
             invitations.append(
                 MeetingInvitation(meeting=meeting, person_id=pk, attendance=attendance)
             )
-        MeetingInvitation.objects.bulk_create(invitations)
+        self.keep_meeting(meeting, invitations)
         return meeting
+
+    def case_conference(
+        self, *, organizer: User, invitees: list[User], day: date, present_share: float = 1.0
+    ) -> Meeting:
+        return self.meeting(
+            kind=Meeting.Kind.CASE_CONFERENCE,
+            title="Konferensi kasus: siswa sering membolos",
+            agenda="Pembahasan kasus bersama wali kelas dan Guru BK; rencana penanganan.",
+            starts_at=self.at(day, 11),
+            minutes=60,
+            organizer=organizer,
+            invitees=invitees,
+            place="Ruang BK",
+            present_share=present_share,
+        )
 
     def item(
         self,
@@ -153,7 +213,7 @@ class _Demo:
         done = due_on < self.today - timedelta(days=90) or (
             due_on < self.today - timedelta(days=7) and self.rng.random() < done_share
         )
-        return ActionItem.objects.create(
+        item = ActionItem(
             school=self.school,
             meeting=meeting,
             evaluation=evaluation,
@@ -165,11 +225,19 @@ class _Demo:
             is_confidential=confidential,
             created_by=created_by,
         )
+        self.keep_item(item)
+        return item
 
 
 def _first_wednesday(year: int, month: int) -> date:
     day = date(year, month, 1)
     return day + timedelta(days=(2 - day.weekday()) % 7)
+
+
+def demo_facility_growth(index: int, count: int, items: int) -> int:
+    """How many BK-room items meet the standard in the index-th semester (of count): each
+    semester one or two more."""
+    return min(items, 4 + index + (index >= 2))
 
 
 @transaction.atomic
@@ -187,20 +255,45 @@ def seed_supervision(
     one. Returns the number of meetings added (0 when the school has some already)."""
     if Meeting.objects.filter(school=school).exists() or not counselors:
         return 0
-    demo = _Demo(school, seed, now or timezone.now())
-    rng, today = demo.rng, demo.today
+    demo = SupervisionDemo(school, seed, now or timezone.now())
     semesters = list(
-        Semester.objects.filter(school=school, start_date__lte=today)
+        Semester.objects.filter(school=school, start_date__lte=demo.today)
         .select_related("academic_year")
         .order_by("start_date")
     )[-5:]
+    added = supervision_history(
+        demo,
+        semesters=semesters,
+        principal=principal,
+        vice_principal=vice_principal,
+        counselors=counselors,
+        teachers=teachers,
+    )
+    _seed_requests(demo, principal=principal, counselors=counselors)
+    return added
+
+
+def supervision_history(
+    demo: SupervisionDemo,
+    *,
+    semesters: list[Semester],
+    principal: User,
+    vice_principal: User,
+    counselors: list[User],
+    teachers: list[User],
+    facility_growth: Callable[[int, int, int], int] = demo_facility_growth,
+    each_semester: Callable[[Semester, int], None] | None = None,
+) -> int:
+    """The story of the semesters given (the current one last), then this week's and next
+    week's meetings; `each_semester(semester, index)` adds more to each. Returns the number of
+    meetings made."""
+    rng, today = demo.rng, demo.today
     count = len(semesters)
     staff = [principal, *counselors, *teachers]
     added = 0
     for index, semester in enumerate(semesters):
         progress = index / max(count - 1, 1)  # 0 in the oldest semester, 1 now
         present_share = 0.7 + 0.2 * progress
-
         # Monthly coordination meetings, each with two or three action items.
         month = semester.start_date.replace(day=1)
         number = 0
@@ -267,14 +360,15 @@ def seed_supervision(
         added += 1
         if limited.has_minutes:
             for position, counselor in enumerate(counselors):
-                evaluation = PerformanceEvaluation.objects.create(
-                    school=school,
+                evaluation = PerformanceEvaluation(
+                    school=demo.school,
                     meeting=limited,
                     counselor=counselor,
                     evaluator=principal,
                     went_well=WENT_WELL[(index + position) % len(WENT_WELL)],
                     to_improve=TO_IMPROVE[(index + position) % len(TO_IMPROVE)],
                 )
+                demo.keep_evaluation(evaluation)
                 demo.item(
                     meeting=limited,
                     evaluation=evaluation,
@@ -310,20 +404,20 @@ def seed_supervision(
         # The BK room, recorded once a semester, closer to the standard each time.
         recorded_on = demo.weekday(semester.start_date + timedelta(days=20))
         if recorded_on <= today:
-            _seed_assessment(demo, recorded_by=counselors[0], day=recorded_on, index=index)
+            _seed_assessment(
+                demo,
+                recorded_by=counselors[0],
+                day=recorded_on,
+                meets=lambda items, index=index: facility_growth(index, count, items),
+            )
+        if each_semester is not None:
+            each_semester(semester, index)
 
     # This week and next: a case conference and a coaching session still to come.
-    soon = demo.weekday(today + timedelta(days=1))
-    demo.meeting(
-        kind=Meeting.Kind.CASE_CONFERENCE,
-        title="Konferensi kasus: siswa sering membolos",
-        agenda="Pembahasan kasus bersama wali kelas dan Guru BK; rencana penanganan.",
-        starts_at=demo.at(soon, 11),
-        minutes=60,
+    demo.case_conference(
         organizer=vice_principal,
         invitees=[principal, counselors[0], *teachers[:1]],
-        place="Ruang BK",
-        present_share=1.0,
+        day=demo.weekday(today + timedelta(days=1)),
     )
     demo.meeting(
         kind=Meeting.Kind.COACHING,
@@ -336,12 +430,11 @@ def seed_supervision(
         place="Ruang BK",
         present_share=1.0,
     )
-    _seed_requests(demo, principal=principal, counselors=counselors)
     return added + 2
 
 
 def _seed_visit(
-    demo: _Demo, *, semester, counselor, supervisor, focus, planned_on, progress, coaching
+    demo: SupervisionDemo, *, semester, counselor, supervisor, focus, planned_on, progress, coaching
 ):
     visit = SupervisionVisit(
         school=demo.school,
@@ -378,23 +471,24 @@ def _seed_visit(
             due_on=planned_on + timedelta(days=35),
             confidential=True,
         )
-    visit.save()
+    scores = []
     if steps >= 1:
-        items = ChecklistItem.objects.filter(focus=focus, is_active=True)
-        SupervisionScore.objects.bulk_create(
+        scores = [
             SupervisionScore(
                 visit=visit,
                 item=item,
                 score=max(1, min(4, round(2 + 1.5 * progress + demo.rng.uniform(-0.6, 0.6)))),
             )
-            for item in items
-        )
+            for item in demo.checklist(focus)
+        ]
+    demo.keep_visit(visit, scores)
 
 
-def _seed_assessment(demo: _Demo, *, recorded_by: User, day: date, index: int) -> None:
-    items = list(FacilityItem.objects.filter(is_active=True))
-    # Each semester one or two more items reach the standard.
-    meets = min(len(items), 4 + index + (index >= 2))
+def _seed_assessment(
+    demo: SupervisionDemo, *, recorded_by: User, day: date, meets: Callable[[int], int]
+) -> None:
+    items = demo.facility_items()
+    meets = meets(len(items))
     states = [
         FacilityState.MEETS
         if position < meets
@@ -403,20 +497,23 @@ def _seed_assessment(demo: _Demo, *, recorded_by: User, day: date, index: int) -
         else FacilityState.MISSING
         for position in range(len(items))
     ]
-    assessment = FacilityAssessment.objects.create(
+    assessment = FacilityAssessment(
         school=demo.school,
         recorded_by=recorded_by,
         recorded_at=demo.at(day, 12),
         compliance=compliance_of(states),
         note="Pemeriksaan awal semester.",
     )
-    FacilityCondition.objects.bulk_create(
-        FacilityCondition(assessment=assessment, item=item, state=state)
-        for item, state in zip(items, states, strict=True)
+    demo.keep_assessment(
+        assessment,
+        [
+            FacilityCondition(assessment=assessment, item=item, state=state)
+            for item, state in zip(items, states, strict=True)
+        ],
     )
 
 
-def _seed_requests(demo: _Demo, *, principal: User, counselors: list[User]) -> None:
+def _seed_requests(demo: SupervisionDemo, *, principal: User, counselors: list[User]) -> None:
     items = {item.code: item for item in FacilityItem.objects.all()}
     now = demo.now
     rows = [

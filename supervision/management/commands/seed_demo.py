@@ -1,12 +1,16 @@
-"""Load the demo school and its neighbour. Safe to run again: nothing is added twice."""
+"""Load the demo school and its neighbour, or with --schools a whole district (see
+supervision.district). Safe to run again: nothing is added twice."""
 
-from django.core.management.base import BaseCommand
+from argparse import ArgumentTypeError
+
+from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from counseling.demo import (
     seed_classes_and_students,
     seed_counseling_records,
     seed_personal_books,
+    seed_second_school,
 )
 from counseling.models import Case, Classroom, CounselingSession, Student
 from staff.demo import (
@@ -20,12 +24,108 @@ from staff.demo import (
 from staff.demo_competency import seed_competency_demo
 from staff.models import AcademicYear, Semester, User
 from supervision.demo import seed_supervision
+from supervision.district import (
+    DEFAULT_SEED,
+    MAX_YEARS,
+    DistrictReport,
+    holds_district,
+    seed_district,
+)
+
+
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise ArgumentTypeError(f"{value!r} is not a whole number") from None
+    if number < 1:
+        raise ArgumentTypeError("must be 1 or more")
+    return number
+
+
+def _scale(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise ArgumentTypeError(f"{value!r} is not a number") from None
+    if not 0 < number <= 1:
+        raise ArgumentTypeError("must be more than 0 and at most 1")
+    return number
 
 
 class Command(BaseCommand):
-    help = "Creates the demo schools, accounts, calendar, classes and students (idempotent)."
+    help = (
+        "Creates the demo schools, accounts, calendar, classes and students (idempotent); "
+        "with --schools N, a district of N schools with --years of history."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--schools",
+            type=_positive,
+            help="build a district: the demo's first school and N-1 more shaped like it "
+            "(schools that exist already are skipped)",
+        )
+        parser.add_argument(
+            "--years",
+            type=_positive,
+            help=f"school years of history of each district school, ending with the current "
+            f"one (default 2, at most {MAX_YEARS})",
+        )
+        parser.add_argument(
+            "--scale",
+            type=_scale,
+            help="density of the district's schools, 0 to 1: students per class and records "
+            "per semester (default 1: a school of 900 students)",
+        )
+        parser.add_argument(
+            "--seed", type=int, help=f"the district's random seed (default {DEFAULT_SEED})"
+        )
 
     def handle(self, *args, **options) -> None:
+        if options["schools"] is None:
+            given = [name for name in ("years", "scale", "seed") if options[name] is not None]
+            if given:
+                raise CommandError(f"--{given[0]} goes with --schools.")
+            self._demo()
+            return
+        try:
+            report = seed_district(
+                schools=options["schools"],
+                years=options["years"] or 2,
+                scale=options["scale"] or 1.0,
+                seed=DEFAULT_SEED if options["seed"] is None else options["seed"],
+                progress=self.stdout.write,
+            )
+        except ValueError as error:
+            raise CommandError(str(error)) from error
+        self._report(report)
+
+    def _report(self, report: DistrictReport) -> None:
+        self.stdout.write("")
+        written, skipped = len(report.written), len(report.skipped)
+        self.stdout.write(
+            f"District: {written} {'school' if written == 1 else 'schools'} written, "
+            f"{skipped} skipped (they existed), in {report.seconds:.0f} s."
+        )
+        width = max(len(label) for label in report.added)
+        for label, count in report.added.items():
+            self.stdout.write(f"  {label:<{width}} {count:>10,}")
+        self.stdout.write("")
+        self.stdout.write(
+            f"Accounts (password {DEMO_PASSWORD}): the demo's (kepsek, wakasek, gurubk1 …) in "
+            "the first school; kepsek-<npsn>, wakasek-<npsn>, gurubk1-<npsn> … gurubk3-<npsn>, "
+            "walikelas01-<npsn> …, gurumapel1-<npsn> …, tu-<npsn> in the others."
+        )
+
+    def _demo(self) -> None:
+        if holds_district():
+            # The plain demo's classes and students would come on top of the district's.
+            self.stdout.write(
+                "This database holds a district (seed_demo --schools): the demo is part of it "
+                "and nothing was added."
+            )
+            return
         today = timezone.localdate()
         first, _ = seed_school(FIRST_SCHOOL, today)
         second, _ = seed_school(SECOND_SCHOOL, today)
@@ -43,17 +143,10 @@ class Command(BaseCommand):
             first_index=0,
             seed=2026,
         )
-        second_year = AcademicYear.objects.get(school=second, is_current=True)
-        seed_classes_and_students(
+        seed_second_school(
             school=second,
-            year=second_year,
-            grades=[10, 11],
-            letters="AB",
-            students_total=80,
-            counselors=[users["gurubk4"]],
-            homeroom_teachers={},
-            first_index=10_000,
-            seed=2027,
+            year=AcademicYear.objects.get(school=second, is_current=True),
+            counselor=users["gurubk4"],
         )
         seed_personal_books(school=first, seed=2026)
         # Cases, sessions, collaboration and referrals; skipped where cases exist already.
@@ -65,13 +158,6 @@ class Command(BaseCommand):
             cases_total=150,
             sessions_total=600,
             seed=2026,
-        )
-        seed_counseling_records(
-            school=second,
-            counselors=[users["gurubk4"]],
-            cases_total=6,
-            sessions_total=12,
-            seed=2027,
         )
         # Meetings, evaluations, supervision visits and the BK room; skipped where meetings exist.
         seed_supervision(
