@@ -562,12 +562,12 @@ _SESSION_SUMMARIES = {
     Strategy.INDIVIDUAL: [
         "Siswa menceritakan masalahnya; bersama konselor mengenali penyebab dan pilihan yang ada.",
         "Meninjau kemajuan sejak pertemuan sebelumnya dan menyepakati langkah berikutnya.",
-        "Berlatih mengatur waktu belajar dan menyusun jadwal harian bersama siswa.",
         "Siswa menilai sendiri perubahan yang sudah dicapai; konselor memberi penguatan.",
     ],
     Strategy.GROUP_COUNSELING: [
-        "Konseling kelompok tentang menjaga hubungan baik dengan teman sebaya.",
-        "Diskusi kelompok tentang cara menghadapi tekanan dan ejekan.",
+        "Konseling kelompok: siswa dengan masalah serupa berbagi pengalaman dan saling memberi "
+        "masukan.",
+        "Konseling kelompok: menyusun langkah bersama dan saling mengingatkan komitmen.",
     ],
     Strategy.CONSULTATION: [
         "Konsultasi dengan orang tua tentang perkembangan belajar siswa di rumah.",
@@ -584,6 +584,27 @@ _SESSION_SUMMARIES = {
     Strategy.REFERRAL: [
         "Pertemuan dengan orang tua untuk menyiapkan alih tangan kasus; orang tua menyetujui.",
     ],
+}
+# What an individual session about each kind of problem works on, beside the general lines.
+_INDIVIDUAL_BY_CATEGORY = {
+    Case.Category.ATTENDANCE: "Mencari tahu penyebab keterlambatan; menyusun rencana berangkat "
+    "lebih pagi.",
+    Case.Category.DISCIPLINE: "Membahas tata tertib yang dilanggar dan akibatnya; siswa menulis "
+    "komitmen perbaikan.",
+    Case.Category.LEARNING_DIFFICULTY: "Berlatih mengatur waktu belajar dan menyusun jadwal "
+    "harian bersama siswa.",
+    Case.Category.MOTIVATION: "Menggali cita-cita siswa dan mengaitkannya dengan tugas sekolah "
+    "sehari-hari.",
+    Case.Category.FAMILY: "Siswa menceritakan keadaan di rumah; bersama konselor mencari orang "
+    "dewasa yang dapat diajak bicara.",
+    Case.Category.PEERS: "Berlatih menyampaikan perasaan kepada teman tanpa menyalahkan.",
+    Case.Category.BULLYING: "Siswa menceritakan kejadian ejekan; menyepakati cara melapor dan "
+    "langkah perlindungan di sekolah.",
+    Case.Category.EMOTIONAL: "Berlatih teknik pernapasan dan mengenali tanda cemas.",
+    Case.Category.HEALTH: "Membahas pola makan dan tidur; menyepakati pemeriksaan ke UKS.",
+    Case.Category.CAREER_CHOICE: "Membandingkan pilihan sekolah lanjutan dengan minat dan nilai "
+    "siswa.",
+    Case.Category.OTHER: "Membahas kejadian yang dialami siswa dan pilihan penyelesaiannya.",
 }
 _GUIDANCE_TOPICS = [
     "Mengenal gaya belajar",
@@ -867,7 +888,11 @@ class CounselingDemo:
                     ),
                     field=case.field,
                     other_participants=self.others_present(strategy),
-                    summary=rng.choice(_SESSION_SUMMARIES[strategy]),
+                    summary=rng.choice(
+                        [*_SESSION_SUMMARIES[strategy], _INDIVIDUAL_BY_CATEGORY[case.category]]
+                        if strategy == Strategy.INDIVIDUAL
+                        else _SESSION_SUMMARIES[strategy]
+                    ),
                     confidential_notes=(
                         rng.choice(_CONFIDENTIAL_NOTES)
                         if strategy in (Strategy.INDIVIDUAL, Strategy.HOME_VISIT)
