@@ -22,6 +22,7 @@ from counseling.cases import (
     counselors_of,
     session_participants,
 )
+from counseling.importing import nisn_problem
 from counseling.models import (
     BKField,
     Case,
@@ -33,9 +34,10 @@ from counseling.models import (
     Student,
 )
 from counseling.referrals import consent_form_check
+from counseling.roster import grade_choices, homeroom_teachers_of, validate_birth_date
 from counseling.selectors import MULTI_SESSION
 from staff.forms import DateInput, DateRangeFilterForm
-from staff.models import Role, User
+from staff.models import AcademicYear, Role, School, User
 
 
 class ClassroomChoiceField(forms.ModelChoiceField):
@@ -708,3 +710,116 @@ class PromotionForm(forms.Form):
                 _("The academic years changed since this preview was made. Check it again.")
             )
         return cleaned
+
+
+# Keeping the roster by hand (counseling.roster checks the rules again when saving).
+
+
+class AcademicYearChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: AcademicYear) -> str:
+        if obj.is_current:
+            return _("%(year)s (current)") % {"year": obj.name}
+        return _("%(year)s (next year)") % {"year": obj.name}
+
+
+class ClassroomForm(forms.ModelForm):
+    """A class of the current or the next academic year; the year is chosen only when the
+    class is created."""
+
+    academic_year = AcademicYearChoiceField(
+        label=_("Academic year"), queryset=AcademicYear.objects.none(), empty_label=None
+    )
+    grade = forms.TypedChoiceField(label=_("Grade"), coerce=int, choices=())
+    homeroom_teacher = CounselorChoiceField(
+        label=_("Homeroom teacher"),
+        queryset=User.objects.none(),
+        required=False,
+        help_text=_("Active staff of this school with the homeroom teacher role."),
+        error_messages={"invalid_choice": _("Choose one of the school's homeroom teachers.")},
+    )
+    counselor = CounselorChoiceField(
+        label=_("Responsible BK teacher"),
+        queryset=User.objects.none(),
+        required=False,
+        error_messages={"invalid_choice": _("Choose one of the school's BK teachers.")},
+    )
+
+    class Meta:
+        model = Classroom
+        fields = ["academic_year", "grade", "name", "homeroom_teacher", "counselor"]
+
+    def __init__(self, *args, school: School, years: list[AcademicYear], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.school = school
+        if self.instance.pk:
+            del self.fields["academic_year"]
+        else:
+            self.fields["academic_year"].queryset = AcademicYear.objects.filter(
+                pk__in=[year.pk for year in years]
+            ).order_by("start_date")
+        self.fields["grade"].choices = grade_choices(school)
+        self.fields["grade"].error_messages["invalid_choice"] = _(
+            "Choose a grade of this school's level."
+        )
+        self.fields["homeroom_teacher"].queryset = homeroom_teachers_of(school.pk)
+        self.fields["counselor"].queryset = counselors_of(school.pk)
+
+    def _post_clean(self):
+        # The service checks the whole class (the name compared loosely, not only exactly).
+        pass
+
+
+class StudentForm(forms.ModelForm):
+    """One student. The class is one of this year's classes, or the class the student is in
+    already (a graduate keeps the last one)."""
+
+    classroom = ClassroomChoiceField(
+        label=_("Class"),
+        queryset=Classroom.objects.none(),
+        required=False,
+        error_messages={"invalid_choice": _("Choose a class of the current academic year.")},
+    )
+
+    class Meta:
+        model = Student
+        fields = [
+            "nisn",
+            "nis",
+            "full_name",
+            "sex",
+            "birth_place",
+            "birth_date",
+            "classroom",
+            "status",
+        ]
+        widgets = {"birth_date": _date_input()}
+
+    def __init__(self, *args, school: School, **kwargs):
+        super().__init__(*args, **kwargs)
+        classes = Q(school=school, academic_year__is_current=True)
+        if self.instance.classroom_id is not None:
+            classes |= Q(pk=self.instance.classroom_id)
+        self.fields["classroom"].queryset = (
+            Classroom.objects.filter(classes)
+            .select_related("academic_year")
+            .order_by("-academic_year__start_date", "grade", "name")
+        )
+        self.fields["nisn"].validators = []
+        self.fields["birth_date"].validators.append(validate_birth_date)
+        self.fields["nisn"].widget.attrs.update(inputmode="numeric", autocomplete="off")
+
+    def clean_nisn(self) -> str:
+        nisn = self.cleaned_data["nisn"].replace(" ", "")
+        if problem := nisn_problem(nisn):
+            raise forms.ValidationError(problem)
+        return nisn
+
+    def _post_clean(self):
+        # counseling.roster checks the student (NISN unique with a clear message, the class).
+        pass
+
+
+class StudentEditForm(StudentForm):
+    """Editing a student; `version` is the one the form was opened at."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
