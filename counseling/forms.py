@@ -33,6 +33,7 @@ from counseling.models import (
     OutboundReferral,
     Student,
 )
+from counseling.promotion import starts_far_ahead
 from counseling.referrals import consent_form_check
 from counseling.roster import grade_choices, homeroom_teachers_of, validate_birth_date
 from counseling.selectors import MULTI_SESSION
@@ -673,7 +674,34 @@ class CollaborationFilterForm(DateRangeFilterForm):
         self.fields["counselor"].queryset = counselors_of(user.school_id)
 
 
-class PromotionForm(forms.Form):
+class EarlyStartConfirmation(forms.Form):
+    """Making an academic year current more than a month before it starts must be confirmed:
+    every page then works in the new year. The box exists only for such a year."""
+
+    confirm_early = forms.BooleanField(
+        label=_("Yes, make it current now, although it has not started yet"), required=False
+    )
+
+    def __init__(self, *args, year: AcademicYear, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.year = year
+        self.starts_early = starts_far_ahead(year)
+        if not self.starts_early:
+            del self.fields["confirm_early"]
+
+    def check_early_start(self, cleaned: dict, *, makes_current: bool) -> None:
+        if self.starts_early and makes_current and not cleaned.get("confirm_early"):
+            self.add_error(
+                "confirm_early",
+                _(
+                    "%(year)s starts on %(date)s, more than a month from now. Tick the box to "
+                    "make it current anyway, or leave it for now."
+                )
+                % {"year": self.year.name, "date": date_format(self.year.start_date)},
+            )
+
+
+class PromotionForm(EarlyStartConfirmation):
     """The students marked as repeating, and whether the new year becomes current; the two
     years the preview was made for come back hidden, so a change in between is noticed."""
 
@@ -690,18 +718,30 @@ class PromotionForm(forms.Form):
         },
     )
     make_current = forms.BooleanField(
-        label=_("Make the new academic year current (its first semester becomes current)"),
+        label=_("Also make the new academic year current (its first semester becomes current)"),
         required=False,
     )
     source_year = forms.IntegerField(widget=forms.HiddenInput)
     target_year = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, candidates: QuerySet, source_year: int, target_year: int, **kwargs):
-        super().__init__(*args, **kwargs)
+    field_order = ["repeaters", "make_current", "confirm_early"]
+
+    def __init__(
+        self,
+        *args,
+        candidates: QuerySet,
+        source_year: int,
+        target_year: AcademicYear,
+        applying: bool = False,
+        **kwargs,
+    ):
+        super().__init__(*args, year=target_year, **kwargs)
+        # A preview saves nothing, so it needs no confirmation.
+        self.applying = applying
         self.fields["repeaters"].queryset = candidates
         self.initial.setdefault("source_year", source_year)
-        self.initial.setdefault("target_year", target_year)
-        self._years = (source_year, target_year)
+        self.initial.setdefault("target_year", target_year.pk)
+        self._years = (source_year, target_year.pk)
 
     def clean(self):
         cleaned = super().clean()
@@ -709,6 +749,18 @@ class PromotionForm(forms.Form):
             raise forms.ValidationError(
                 _("The academic years changed since this preview was made. Check it again.")
             )
+        self.check_early_start(
+            cleaned, makes_current=self.applying and bool(cleaned.get("make_current"))
+        )
+        return cleaned
+
+
+class YearMakeCurrentForm(EarlyStartConfirmation):
+    """After the promotion: make the new academic year current, if that was left for later."""
+
+    def clean(self):
+        cleaned = super().clean()
+        self.check_early_start(cleaned, makes_current=True)
         return cleaned
 
 

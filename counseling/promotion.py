@@ -114,6 +114,39 @@ def academic_year_create_next(*, current: AcademicYear) -> AcademicYear:
     return year
 
 
+# Making the new year current.
+
+# Making a year current this long before it starts asks to be confirmed: every page then works
+# in the new year (class lists, the current semester of sessions, dashboards).
+EARLY_WARNING_DAYS = 31
+
+
+def first_semester(year: AcademicYear) -> Semester | None:
+    return year.semesters.order_by("start_date").first()
+
+
+def starts_far_ahead(year: AcademicYear, *, today: datetime.date | None = None) -> bool:
+    """Does the year start more than EARLY_WARNING_DAYS from today?"""
+    today = today or timezone.localdate()
+    return year.start_date > today + datetime.timedelta(days=EARLY_WARNING_DAYS)
+
+
+def _without_semesters(year: AcademicYear) -> PromotionRefused:
+    return PromotionRefused(
+        _("The academic year %(year)s has no semesters yet, so it cannot be made current.")
+        % {"year": year.name}
+    )
+
+
+def academic_year_make_current(*, year: AcademicYear) -> Semester:
+    """Make the year and its first semester current (the previous ones stop being current)."""
+    semester = first_semester(year)
+    if semester is None:
+        raise _without_semesters(year)
+    semester_make_current(semester=semester)
+    return semester
+
+
 # The plan: where each class and student goes.
 
 
@@ -290,14 +323,8 @@ def promotion_apply(
         raise PromotionRefused(
             _("Some students marked as repeating are no longer in this year's classes.")
         )
-    first_semester = None
-    if make_current:
-        first_semester = target_year.semesters.order_by("start_date").first()
-        if first_semester is None:
-            raise PromotionRefused(
-                _("The academic year %(year)s has no semesters yet, so it cannot be made current.")
-                % {"year": target_year.name}
-            )
+    if make_current and first_semester(target_year) is None:
+        raise _without_semesters(target_year)
 
     plan = promotion_plan(
         school=school, source_year=source_year, target_year=target_year, repeaters=repeaters
@@ -370,8 +397,8 @@ def promotion_apply(
         )
     # Bulk writes send no signals.
     school_data_changed(school_id=school.pk)
-    if first_semester is not None:
-        semester_make_current(semester=first_semester)
+    if make_current:
+        academic_year_make_current(year=target_year)
     return PromotionResult(
         promoted=plan.promoted_count,
         graduated=len(graduates),
