@@ -35,7 +35,12 @@ from counseling.models import (
 )
 from counseling.promotion import starts_far_ahead
 from counseling.referrals import consent_form_check
-from counseling.roster import grade_choices, homeroom_teachers_of, validate_birth_date
+from counseling.roster import (
+    STUDENT_FIELDS,
+    grade_choices,
+    homeroom_teachers_of,
+    validate_birth_date,
+)
 from counseling.selectors import MULTI_SESSION
 from staff.forms import DateInput, DateRangeFilterForm
 from staff.models import AcademicYear, Role, School, User
@@ -834,16 +839,7 @@ class StudentForm(forms.ModelForm):
 
     class Meta:
         model = Student
-        fields = [
-            "nisn",
-            "nis",
-            "full_name",
-            "sex",
-            "birth_place",
-            "birth_date",
-            "classroom",
-            "status",
-        ]
+        fields = list(STUDENT_FIELDS)
         widgets = {"birth_date": _date_input()}
 
     def __init__(self, *args, school: School, **kwargs):

@@ -54,32 +54,24 @@ def homeroom_teachers_of(school: School | int) -> QuerySet[User]:
 # Classes
 
 
-def _check_classroom(
-    *,
-    school: School,
-    academic_year: AcademicYear,
-    grade: int,
-    name: str,
-    homeroom_teacher: User | None,
-    counselor: User | None,
-    pk: int | None = None,
-) -> None:
+def _check_classroom(classroom: Classroom) -> None:
+    school, year, name = classroom.school, classroom.academic_year, classroom.name
     errors: dict[str, str] = {}
-    if academic_year.school_id != school.pk:
+    if year.school_id != school.pk:
         errors["academic_year"] = _("The academic year belongs to another school.")
-    if grade not in school_grades(school):
-        grades = school_grades(school)
+    grades = school_grades(school)
+    if classroom.grade not in grades:
         errors["grade"] = _("A class of this school is in grade %(first)s to %(last)s.") % {
             "first": grades[0],
             "last": grades[-1],
         }
-    if not name.strip():
+    if not name:
         errors["name"] = _("Write the class name.")
     else:
         clash = next(
             (
                 other
-                for other in Classroom.objects.filter(academic_year=academic_year).exclude(pk=pk)
+                for other in Classroom.objects.filter(academic_year=year).exclude(pk=classroom.pk)
                 if classroom_key(other.name) == classroom_key(name)
             ),
             None,
@@ -88,10 +80,9 @@ def _check_classroom(
             errors["name"] = _(
                 "%(year)s has a class named %(name)s already, which the import would not tell "
                 "apart from this name. Choose another name."
-            ) % {"year": academic_year.name, "name": clash.name}
-    if homeroom_teacher is not None and not (
-        homeroom_teachers_of(school.pk).filter(pk=homeroom_teacher.pk).exists()
-    ):
+            ) % {"year": year.name, "name": clash.name}
+    teacher, counselor = classroom.homeroom_teacher, classroom.counselor
+    if teacher is not None and not homeroom_teachers_of(school.pk).filter(pk=teacher.pk).exists():
         errors["homeroom_teacher"] = _(
             "The homeroom teacher must be an active homeroom teacher of this school."
         )
@@ -101,7 +92,9 @@ def _check_classroom(
         raise ValidationError(errors)
 
 
-def _save_classroom(classroom: Classroom) -> Classroom:
+def _check_and_save(classroom: Classroom) -> Classroom:
+    classroom.name = classroom.name.strip()
+    _check_classroom(classroom)
     try:
         with transaction.atomic():
             classroom.save()
@@ -123,16 +116,7 @@ def classroom_create(
     homeroom_teacher: User | None = None,
     counselor: User | None = None,
 ) -> Classroom:
-    name = name.strip()
-    _check_classroom(
-        school=school,
-        academic_year=academic_year,
-        grade=grade,
-        name=name,
-        homeroom_teacher=homeroom_teacher,
-        counselor=counselor,
-    )
-    return _save_classroom(
+    return _check_and_save(
         Classroom(
             school=school,
             academic_year=academic_year,
@@ -154,21 +138,11 @@ def classroom_update(
     counselor: User | None,
 ) -> Classroom:
     """Change a class; its academic year stays."""
-    name = name.strip()
-    _check_classroom(
-        school=classroom.school,
-        academic_year=classroom.academic_year,
-        grade=grade,
-        name=name,
-        homeroom_teacher=homeroom_teacher,
-        counselor=counselor,
-        pk=classroom.pk,
-    )
     classroom.grade = grade
     classroom.name = name
     classroom.homeroom_teacher = homeroom_teacher
     classroom.counselor = counselor
-    return _save_classroom(classroom)
+    return _check_and_save(classroom)
 
 
 # Students

@@ -174,6 +174,7 @@ def class_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 roster.classroom_update(classroom=classroom, **form.cleaned_data)
             except ValidationError as error:
                 add_form_errors(form, error)
+                classroom.refresh_from_db()  # the page's title shows the saved name
             else:
                 messages.success(request, _("Class %(name)s was saved.") % {"name": classroom.name})
                 return _to_class_list(classroom)

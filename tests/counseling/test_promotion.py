@@ -22,7 +22,6 @@ from tests.factories import (
     CaseFactory,
     ClassroomFactory,
     CounselingSessionFactory,
-    SemesterFactory,
     StudentFactory,
     UserFactory,
 )
@@ -37,32 +36,6 @@ def _current_year(school) -> AcademicYear:
 
 def _message_levels(response) -> list[str]:
     return [message.level_tag for message in get_messages(response.wsgi_request)]
-
-
-@pytest.fixture
-def next_year(school):
-    year = AcademicYearFactory(
-        school=school,
-        name="2027/2028",
-        start_date=date(2027, 7, 1),
-        end_date=date(2028, 6, 30),
-        is_current=False,
-    )
-    SemesterFactory(
-        academic_year=year,
-        number=Semester.Number.ODD,
-        start_date=date(2027, 7, 1),
-        end_date=date(2027, 12, 31),
-        is_current=False,
-    )
-    SemesterFactory(
-        academic_year=year,
-        number=Semester.Number.EVEN,
-        start_date=date(2028, 1, 1),
-        end_date=date(2028, 6, 30),
-        is_current=False,
-    )
-    return year
 
 
 @pytest.fixture

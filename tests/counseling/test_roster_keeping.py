@@ -14,11 +14,9 @@ from counseling.importing import nisn_of_another_school_message
 from counseling.models import Classroom, Student
 from counseling.promotion import promotion_apply
 from counseling.roster import classroom_create, student_update
-from staff.models import AcademicYear, Role, Semester
+from staff.models import AcademicYear, Role
 from tests.factories import (
-    AcademicYearFactory,
     ClassroomFactory,
-    SemesterFactory,
     StudentFactory,
     UserFactory,
 )
@@ -39,37 +37,6 @@ def _errors(response, field: str) -> list[str]:
 
 
 @pytest.fixture
-def next_year(school):
-    year = AcademicYearFactory(
-        school=school,
-        name="2027/2028",
-        start_date=date(2027, 7, 1),
-        end_date=date(2028, 6, 30),
-        is_current=False,
-    )
-    for number, start, end in (
-        (Semester.Number.ODD, date(2027, 7, 1), date(2027, 12, 31)),
-        (Semester.Number.EVEN, date(2028, 1, 1), date(2028, 6, 30)),
-    ):
-        SemesterFactory(
-            academic_year=year, number=number, start_date=start, end_date=end, is_current=False
-        )
-    return year
-
-
-@pytest.fixture
-def classroom(school, homeroom_teacher, counselor):
-    return ClassroomFactory(
-        school=school,
-        academic_year=_current_year(school),
-        grade=7,
-        name="VII-A",
-        homeroom_teacher=homeroom_teacher,
-        counselor=counselor,
-    )
-
-
-@pytest.fixture
 def second_class(school):
     return ClassroomFactory(
         school=school, academic_year=_current_year(school), grade=8, name="VIII-B"
@@ -77,43 +44,20 @@ def second_class(school):
 
 
 @pytest.fixture
-def student(school, classroom):
-    return StudentFactory(
-        school=school,
-        classroom=classroom,
-        nisn="0098765432",
-        nis="2301",
-        full_name="Ayu Lestari",
-        sex=Student.Sex.FEMALE,
-        birth_place="Bandung",
-        birth_date=date(2013, 8, 17),
-    )
+def foreign_class(foreign_student):
+    return foreign_student.classroom
 
 
 @pytest.fixture
-def foreign_class(other_school):
-    return ClassroomFactory(
-        school=other_school, academic_year=_current_year(other_school), grade=10, name="X-1"
-    )
+def foreign_homeroom(other_school):
+    return UserFactory(username="lain_walas", school=other_school, roles=[Role.HOMEROOM_TEACHER])
 
 
 @pytest.fixture
-def foreign_student(other_school, foreign_class):
-    return StudentFactory(
-        school=other_school, classroom=foreign_class, nisn="0900000001", full_name="Citra Asing"
+def inactive_homeroom(school):
+    return UserFactory(
+        username="walas_pensiun", school=school, roles=[Role.HOMEROOM_TEACHER], is_active=False
     )
-
-
-@pytest.fixture
-def foreign_teachers(other_school):
-    return {
-        "homeroom": UserFactory(
-            username="lain_walas", school=other_school, roles=[Role.HOMEROOM_TEACHER]
-        ),
-        "counselor": UserFactory(
-            username="lain_konselor", school=other_school, roles=[Role.COUNSELOR]
-        ),
-    }
 
 
 def _class_post(year, **overrides) -> dict:
@@ -242,17 +186,9 @@ def test_an_sma_has_grades_10_to_12(other_school):
     ],
 )
 def test_a_teacher_of_another_school_or_role_is_refused(
-    request, client_for, admin_staff, school, foreign_teachers, field, who
+    request, client_for, admin_staff, school, field, who
 ):
-    people = {
-        "foreign_homeroom": foreign_teachers["homeroom"],
-        "foreign_counselor": foreign_teachers["counselor"],
-    }
-    if who == "inactive_homeroom":
-        people[who] = UserFactory(
-            username="walas_pensiun", school=school, roles=[Role.HOMEROOM_TEACHER], is_active=False
-        )
-    person = people.get(who) or request.getfixturevalue(who)
+    person = request.getfixturevalue(who)
     response = client_for(admin_staff).post(
         CLASS_CREATE, _class_post(_current_year(school), **{field: person.pk})
     )
@@ -261,27 +197,20 @@ def test_a_teacher_of_another_school_or_role_is_refused(
     assert not Classroom.objects.exists()
 
 
-def test_the_service_refuses_a_teacher_of_another_school(school, foreign_teachers):
+def test_the_service_refuses_a_teacher_of_another_school(school, foreign_homeroom):
     with pytest.raises(Exception) as refused:
         classroom_create(
             school=school,
             academic_year=_current_year(school),
             grade=7,
             name="VII-Z",
-            homeroom_teacher=foreign_teachers["homeroom"],
+            homeroom_teacher=foreign_homeroom,
         )
     assert "homeroom_teacher" in refused.value.message_dict
     assert not Classroom.objects.exists()
 
 
-def test_a_class_cannot_be_created_for_a_past_year(client_for, admin_staff, school):
-    last_year = AcademicYearFactory(
-        school=school,
-        name="2025/2026",
-        start_date=date(2025, 7, 1),
-        end_date=date(2026, 6, 30),
-        is_current=False,
-    )
+def test_a_class_cannot_be_created_for_a_past_year(client_for, admin_staff, school, last_year):
     response = client_for(admin_staff).post(CLASS_CREATE, _class_post(last_year))
     assert response.status_code == 200
     assert _errors(response, "academic_year")
@@ -330,14 +259,7 @@ def test_editing_keeps_the_own_name_and_refuses_another_classes(
     assert classroom.name == "vii-a"
 
 
-def test_a_class_of_a_past_year_cannot_be_edited(client_for, admin_staff, school):
-    last_year = AcademicYearFactory(
-        school=school,
-        name="2025/2026",
-        start_date=date(2025, 7, 1),
-        end_date=date(2026, 6, 30),
-        is_current=False,
-    )
+def test_a_class_of_a_past_year_cannot_be_edited(client_for, admin_staff, school, last_year):
     old = ClassroomFactory(school=school, academic_year=last_year, name="VII-Lama")
     url = reverse("counseling:class_edit", args=[old.pk])
     assert client_for(admin_staff).get(url).status_code == 404
@@ -359,14 +281,9 @@ def test_the_class_list_shows_the_next_years_classes_as_a_tab(
     assert reverse("counseling:class_edit", args=[intake.pk]) in response.content.decode()
 
 
-def test_an_unknown_or_past_year_in_the_class_list_is_404(client_for, admin_staff, school):
-    last_year = AcademicYearFactory(
-        school=school,
-        name="2025/2026",
-        start_date=date(2025, 7, 1),
-        end_date=date(2026, 6, 30),
-        is_current=False,
-    )
+def test_an_unknown_or_past_year_in_the_class_list_is_404(
+    client_for, admin_staff, school, last_year
+):
     client = client_for(admin_staff)
     assert client.get(CLASS_LIST, {"year": last_year.pk}).status_code == 404
     assert client.get(CLASS_LIST, {"year": "x"}).status_code == 404
@@ -457,7 +374,7 @@ def test_a_class_of_another_school_or_year_is_not_a_choice(
     for classroom in (foreign_class, intake):
         response = client.post(STUDENT_CREATE, _student_post(classroom=classroom.pk))
         assert _errors(response, "classroom"), classroom
-    assert not Student.objects.exists()
+    assert not Student.objects.filter(nisn="0011223344").exists()
 
 
 def test_a_future_birth_date_and_a_missing_name_are_refused(client_for, admin_staff):
@@ -514,15 +431,8 @@ def test_a_student_is_marked_moved_or_graduated_and_back_to_active(
 
 
 def test_a_graduate_keeps_last_years_class_but_returns_to_active_only_in_this_years(
-    client_for, admin_staff, school, second_class
+    client_for, admin_staff, school, second_class, last_year
 ):
-    last_year = AcademicYearFactory(
-        school=school,
-        name="2025/2026",
-        start_date=date(2025, 7, 1),
-        end_date=date(2026, 6, 30),
-        is_current=False,
-    )
     old_class = ClassroomFactory(school=school, academic_year=last_year, grade=9, name="IX-A")
     graduate = StudentFactory(
         school=school, classroom=old_class, status=Student.Status.GRADUATED, nis="1"
