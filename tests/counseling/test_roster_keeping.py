@@ -613,3 +613,26 @@ def test_the_other_schools_admin_staff_cannot_put_a_student_in_the_first_schools
 def test_keeping_the_roster_requires_sign_in(client, db, url_name):
     response = client.get(reverse(f"counseling:{url_name}"))
     assert response["Location"].startswith(reverse("login"))
+
+
+def test_next_years_class_list_query_count_does_not_grow(
+    client_for, admin_staff, school, next_year, counselor, django_assert_num_queries
+):
+    client = client_for(admin_staff)
+    client.get(CLASS_LIST, {"year": next_year.pk})
+    ClassroomFactory(school=school, academic_year=next_year, grade=7, name="VII-Baru")
+    # session, user with school, roles, current academic year, the next academic year,
+    # classes with both teachers and their active students counted
+    with django_assert_num_queries(6):
+        client.get(CLASS_LIST, {"year": next_year.pk})
+    for letter in "BCDEFGHIJ":
+        ClassroomFactory(
+            school=school,
+            academic_year=next_year,
+            grade=7,
+            name=f"VII-{letter}",
+            counselor=counselor,
+        )
+    with django_assert_num_queries(6):
+        response = client.get(CLASS_LIST, {"year": next_year.pk})
+    assert len(response.context["classrooms"]) == 10
