@@ -8,7 +8,7 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404, HttpRequest
 
 from counseling.models import (
@@ -21,7 +21,7 @@ from counseling.models import (
     Student,
 )
 from staff.access import Permission, can, has_role
-from staff.models import Role, User
+from staff.models import AcademicYear, Role, User
 
 
 def may_browse_roster(user: User) -> bool:
@@ -72,6 +72,29 @@ def students_visible_to(user: User) -> QuerySet[Student]:
             classroom__homeroom_teacher=user, classroom__academic_year__is_current=True
         )
     return Student.objects.none()
+
+
+# --- Keeping the roster by hand -------------------------------------------------------------
+# The administrative staff create and edit the classes of the current academic year and of the
+# years after it (a new year's classes before the promotion); earlier years are history. They
+# edit any student of the school, whose records are never deleted.
+
+
+def classrooms_managed_by(user: User) -> QuerySet[Classroom]:
+    if not can(user, Permission.MANAGE_ROSTER):
+        return Classroom.objects.none()
+    current_start = AcademicYear.objects.filter(school_id=user.school_id, is_current=True).values(
+        "start_date"
+    )[:1]
+    return Classroom.objects.filter(
+        school_id=user.school_id, academic_year__start_date__gte=Subquery(current_start)
+    )
+
+
+def students_managed_by(user: User) -> QuerySet[Student]:
+    if not can(user, Permission.MANAGE_ROSTER):
+        return Student.objects.none()
+    return Student.objects.filter(school_id=user.school_id)
 
 
 # --- Counseling records ---------------------------------------------------------------------

@@ -22,6 +22,7 @@ from counseling.cases import (
     counselors_of,
     session_participants,
 )
+from counseling.importing import nisn_problem
 from counseling.models import (
     BKField,
     Case,
@@ -32,10 +33,17 @@ from counseling.models import (
     OutboundReferral,
     Student,
 )
+from counseling.promotion import starts_far_ahead
 from counseling.referrals import consent_form_check
+from counseling.roster import (
+    STUDENT_FIELDS,
+    grade_choices,
+    homeroom_teachers_of,
+    validate_birth_date,
+)
 from counseling.selectors import MULTI_SESSION
 from staff.forms import DateInput, DateRangeFilterForm
-from staff.models import Role, User
+from staff.models import AcademicYear, Role, School, User
 
 
 class ClassroomChoiceField(forms.ModelChoiceField):
@@ -671,7 +679,34 @@ class CollaborationFilterForm(DateRangeFilterForm):
         self.fields["counselor"].queryset = counselors_of(user.school_id)
 
 
-class PromotionForm(forms.Form):
+class EarlyStartConfirmation(forms.Form):
+    """Making an academic year current more than a month before it starts must be confirmed:
+    every page then works in the new year. The box exists only for such a year."""
+
+    confirm_early = forms.BooleanField(
+        label=_("Yes, make it current now, although it has not started yet"), required=False
+    )
+
+    def __init__(self, *args, year: AcademicYear, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.year = year
+        self.starts_early = starts_far_ahead(year)
+        if not self.starts_early:
+            del self.fields["confirm_early"]
+
+    def check_early_start(self, cleaned: dict, *, makes_current: bool) -> None:
+        if self.starts_early and makes_current and not cleaned.get("confirm_early"):
+            self.add_error(
+                "confirm_early",
+                _(
+                    "%(year)s starts on %(date)s, more than a month from now. Tick the box to "
+                    "make it current anyway, or leave it for now."
+                )
+                % {"year": self.year.name, "date": date_format(self.year.start_date)},
+            )
+
+
+class PromotionForm(EarlyStartConfirmation):
     """The students marked as repeating, and whether the new year becomes current; the two
     years the preview was made for come back hidden, so a change in between is noticed."""
 
@@ -688,18 +723,30 @@ class PromotionForm(forms.Form):
         },
     )
     make_current = forms.BooleanField(
-        label=_("Make the new academic year current (its first semester becomes current)"),
+        label=_("Also make the new academic year current (its first semester becomes current)"),
         required=False,
     )
     source_year = forms.IntegerField(widget=forms.HiddenInput)
     target_year = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, candidates: QuerySet, source_year: int, target_year: int, **kwargs):
-        super().__init__(*args, **kwargs)
+    field_order = ["repeaters", "make_current", "confirm_early"]
+
+    def __init__(
+        self,
+        *args,
+        candidates: QuerySet,
+        source_year: int,
+        target_year: AcademicYear,
+        applying: bool = False,
+        **kwargs,
+    ):
+        super().__init__(*args, year=target_year, **kwargs)
+        # A preview saves nothing, so it needs no confirmation.
+        self.applying = applying
         self.fields["repeaters"].queryset = candidates
         self.initial.setdefault("source_year", source_year)
-        self.initial.setdefault("target_year", target_year)
-        self._years = (source_year, target_year)
+        self.initial.setdefault("target_year", target_year.pk)
+        self._years = (source_year, target_year.pk)
 
     def clean(self):
         cleaned = super().clean()
@@ -707,4 +754,120 @@ class PromotionForm(forms.Form):
             raise forms.ValidationError(
                 _("The academic years changed since this preview was made. Check it again.")
             )
+        self.check_early_start(
+            cleaned, makes_current=self.applying and bool(cleaned.get("make_current"))
+        )
         return cleaned
+
+
+class YearMakeCurrentForm(EarlyStartConfirmation):
+    """After the promotion: make the new academic year current, if that was left for later."""
+
+    def clean(self):
+        cleaned = super().clean()
+        self.check_early_start(cleaned, makes_current=True)
+        return cleaned
+
+
+# Keeping the roster by hand (counseling.roster checks the rules again when saving).
+
+
+class AcademicYearChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: AcademicYear) -> str:
+        if obj.is_current:
+            return _("%(year)s (current)") % {"year": obj.name}
+        return _("%(year)s (next year)") % {"year": obj.name}
+
+
+class ClassroomForm(forms.ModelForm):
+    """A class of the current or the next academic year; the year is chosen only when the
+    class is created."""
+
+    academic_year = AcademicYearChoiceField(
+        label=_("Academic year"), queryset=AcademicYear.objects.none(), empty_label=None
+    )
+    grade = forms.TypedChoiceField(label=_("Grade"), coerce=int, choices=())
+    homeroom_teacher = CounselorChoiceField(
+        label=_("Homeroom teacher"),
+        queryset=User.objects.none(),
+        required=False,
+        help_text=_("Active staff of this school with the homeroom teacher role."),
+        error_messages={"invalid_choice": _("Choose one of the school's homeroom teachers.")},
+    )
+    counselor = CounselorChoiceField(
+        label=_("Responsible BK teacher"),
+        queryset=User.objects.none(),
+        required=False,
+        error_messages={"invalid_choice": _("Choose one of the school's BK teachers.")},
+    )
+
+    class Meta:
+        model = Classroom
+        fields = ["academic_year", "grade", "name", "homeroom_teacher", "counselor"]
+
+    def __init__(self, *args, school: School, years: list[AcademicYear], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.school = school
+        if self.instance.pk:
+            del self.fields["academic_year"]
+        else:
+            self.fields["academic_year"].queryset = AcademicYear.objects.filter(
+                pk__in=[year.pk for year in years]
+            ).order_by("start_date")
+        self.fields["grade"].choices = grade_choices(school)
+        self.fields["grade"].error_messages["invalid_choice"] = _(
+            "Choose a grade of this school's level."
+        )
+        self.fields["homeroom_teacher"].queryset = homeroom_teachers_of(school.pk)
+        self.fields["counselor"].queryset = counselors_of(school.pk)
+
+    def _post_clean(self):
+        # The service checks the whole class (the name compared loosely, not only exactly).
+        pass
+
+
+class StudentForm(forms.ModelForm):
+    """One student. The class is one of this year's classes, or the class the student is in
+    already (a graduate keeps the last one)."""
+
+    classroom = ClassroomChoiceField(
+        label=_("Class"),
+        queryset=Classroom.objects.none(),
+        required=False,
+        error_messages={"invalid_choice": _("Choose a class of the current academic year.")},
+    )
+
+    class Meta:
+        model = Student
+        fields = list(STUDENT_FIELDS)
+        widgets = {"birth_date": _date_input()}
+
+    def __init__(self, *args, school: School, **kwargs):
+        super().__init__(*args, **kwargs)
+        classes = Q(school=school, academic_year__is_current=True)
+        if self.instance.classroom_id is not None:
+            classes |= Q(pk=self.instance.classroom_id)
+        self.fields["classroom"].queryset = (
+            Classroom.objects.filter(classes)
+            .select_related("academic_year")
+            .order_by("-academic_year__start_date", "grade", "name")
+        )
+        self.fields["nisn"].validators = []
+        self.fields["birth_date"].validators.append(validate_birth_date)
+        self.fields["nisn"].widget.attrs.update(inputmode="numeric", autocomplete="off")
+
+    def clean_nisn(self) -> str:
+        nisn = self.cleaned_data["nisn"].replace(" ", "")
+        if problem := nisn_problem(nisn):
+            raise forms.ValidationError(problem)
+        return nisn
+
+    def _post_clean(self):
+        # counseling.roster checks the student (NISN unique with a clear message, the class).
+        pass
+
+
+class StudentEditForm(StudentForm):
+    """Editing a student; `version` is the one the form was opened at."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)

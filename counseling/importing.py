@@ -335,9 +335,7 @@ def _clean_nisn(row: ImportRow, value: Any) -> None:
     else:
         text = _number_text(value).replace(" ", "")
     row.nisn = text
-    if not text:
-        row.errors.append(_("The NISN is missing."))
-    elif text.isdigit() and NISN_LENGTH - 3 <= len(text) < NISN_LENGTH:
+    if text.isdigit() and NISN_LENGTH - 3 <= len(text) < NISN_LENGTH:
         row.errors.append(
             _(
                 "NISN %(value)s has only %(count)s digits; a NISN has 10. Were leading zeros "
@@ -345,10 +343,25 @@ def _clean_nisn(row: ImportRow, value: Any) -> None:
             )
             % {"value": text, "count": len(text)}
         )
-    elif not (text.isascii() and text.isdigit() and len(text) == NISN_LENGTH):
-        row.errors.append(
-            _("NISN %(value)s is not valid: a NISN has exactly 10 digits.") % {"value": text}
-        )
+    elif problem := nisn_problem(text):
+        row.errors.append(problem)
+
+
+def nisn_problem(text: str) -> str | None:
+    """What is wrong with a NISN as typed, for a school clerk; None when it is well-formed."""
+    if not text:
+        return _("The NISN is missing.")
+    if not (text.isascii() and text.isdigit() and len(text) == NISN_LENGTH):
+        return _("NISN %(value)s is not valid: a NISN has exactly 10 digits.") % {"value": text}
+    return None
+
+
+def nisn_of_another_school_message(nisn: str) -> str:
+    # Never say which school: that is the other school's business.
+    return _(
+        "NISN %(nisn)s belongs to a student of another school. That school must record the "
+        "move before the student can be added here."
+    ) % {"nisn": nisn}
 
 
 def _clean_name(row: ImportRow, value: Any) -> None:
@@ -461,14 +474,7 @@ def validate_roster(*, school: School, rows: list[ImportRow]) -> None:
             if school_id == school.pk:
                 row.existing_pk = pk
             else:
-                # Never say which school: that is the other school's business.
-                row.errors.append(
-                    _(
-                        "NISN %(nisn)s belongs to a student of another school. That school must "
-                        "record the move before the student can be added here."
-                    )
-                    % {"nisn": nisn}
-                )
+                row.errors.append(nisn_of_another_school_message(nisn))
 
 
 def read_roster(*, school: School, content: bytes) -> list[ImportRow]:
@@ -509,6 +515,7 @@ def students_import_apply(*, school: School, rows: list[ImportRow], user: User) 
             created.append(student)
         else:
             student.updated_at = now  # bulk_update skips auto_now
+            student.version += 1  # an edit form opened before the import is now stale
             updated.append(student)
         student.full_name = row.full_name
         student.nis = row.nis
@@ -518,7 +525,7 @@ def students_import_apply(*, school: School, rows: list[ImportRow], user: User) 
         student.classroom = row.classroom
         book_rows.append((student, row))
     Student.objects.bulk_create(created)
-    Student.objects.bulk_update(updated, [*_UPDATED_FIELDS, "updated_at"])
+    Student.objects.bulk_update(updated, [*_UPDATED_FIELDS, "version", "updated_at"])
     # The parents, address, health figures… go to the personal books, where still empty
     # (which also invalidates the school's cached figures: bulk writes send no signals).
     personal_books_fill_from_import(

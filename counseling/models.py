@@ -106,6 +106,8 @@ class Student(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE
     )
+    # Raised by every write, so that an edit opened before another save is refused.
+    version = models.PositiveIntegerField(_("version"), default=0)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

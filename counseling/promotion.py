@@ -13,10 +13,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from counseling.importing import classroom_key
 from counseling.models import Classroom, Student
 from staff.caching import school_data_changed
 from staff.models import AcademicYear, School, Semester
@@ -111,6 +112,39 @@ def academic_year_create_next(*, current: AcademicYear) -> AcademicYear:
     ):
         Semester.objects.create(academic_year=year, number=number, start_date=start, end_date=end)
     return year
+
+
+# Making the new year current.
+
+# Making a year current this long before it starts asks to be confirmed: every page then works
+# in the new year (class lists, the current semester of sessions, dashboards).
+EARLY_WARNING_DAYS = 31
+
+
+def first_semester(year: AcademicYear) -> Semester | None:
+    return year.semesters.order_by("start_date").first()
+
+
+def starts_far_ahead(year: AcademicYear, *, today: datetime.date | None = None) -> bool:
+    """Does the year start more than EARLY_WARNING_DAYS from today?"""
+    today = today or timezone.localdate()
+    return year.start_date > today + datetime.timedelta(days=EARLY_WARNING_DAYS)
+
+
+def _without_semesters(year: AcademicYear) -> PromotionRefused:
+    return PromotionRefused(
+        _("The academic year %(year)s has no semesters yet, so it cannot be made current.")
+        % {"year": year.name}
+    )
+
+
+def academic_year_make_current(*, year: AcademicYear) -> Semester:
+    """Make the year and its first semester current (the previous ones stop being current)."""
+    semester = first_semester(year)
+    if semester is None:
+        raise _without_semesters(year)
+    semester_make_current(semester=semester)
+    return semester
 
 
 # The plan: where each class and student goes.
@@ -208,11 +242,14 @@ def promotion_plan(
         "full_name", "pk"
     ):
         students_by_class[student.classroom_id].append(student)
-    existing = set(
-        Classroom.objects.filter(school=school, academic_year=target_year).values_list(
+    # Compared as the import compares them, so that "VIII A" created by hand for the new year
+    # is the class "VII-A" moves up into, not a second one beside it.
+    existing = {
+        classroom_key(name)
+        for name in Classroom.objects.filter(school=school, academic_year=target_year).values_list(
             "name", flat=True
         )
-    )
+    }
     final_grade = last_grade(school)
     plans = []
     for classroom in classes:
@@ -224,14 +261,14 @@ def promotion_plan(
                 source=classroom,
                 target_name=target_name,
                 target_grade=None if graduating else classroom.grade + 1,
-                target_exists=target_name in existing,
+                target_exists=target_name is not None and classroom_key(target_name) in existing,
                 students=students,
                 repeaters={student.pk for student in students if student.pk in repeaters},
             )
         )
-    targets = {plan.target_name for plan in plans if not plan.graduating}
+    targets = {classroom_key(plan.target_name) for plan in plans if not plan.graduating}
     for plan in plans:
-        plan.repeat_class_exists = plan.source.name in existing or plan.source.name in targets
+        plan.repeat_class_exists = classroom_key(plan.source.name) in existing | targets
     return PromotionPlan(source_year=source_year, target_year=target_year, classes=plans)
 
 
@@ -286,26 +323,22 @@ def promotion_apply(
         raise PromotionRefused(
             _("Some students marked as repeating are no longer in this year's classes.")
         )
-    first_semester = None
-    if make_current:
-        first_semester = target_year.semesters.order_by("start_date").first()
-        if first_semester is None:
-            raise PromotionRefused(
-                _("The academic year %(year)s has no semesters yet, so it cannot be made current.")
-                % {"year": target_year.name}
-            )
+    if make_current and first_semester(target_year) is None:
+        raise _without_semesters(target_year)
 
     plan = promotion_plan(
         school=school, source_year=source_year, target_year=target_year, repeaters=repeaters
     )
+    # By classroom_key, like promotion_plan.
     target_classes = {
-        classroom.name: classroom
+        classroom_key(classroom.name): classroom
         for classroom in Classroom.objects.filter(school=school, academic_year=target_year)
     }
     to_create: dict[str, Classroom] = {}
 
-    def target_class(name: str, grade: int, source: Classroom, *, with_teacher: bool) -> Classroom:
-        classroom = target_classes.get(name) or to_create.get(name)
+    def target_class(name: str, grade: int, source: Classroom, *, with_teacher: bool) -> str:
+        key = classroom_key(name)
+        classroom = target_classes.get(key) or to_create.get(key)
         if classroom is None:
             classroom = Classroom(
                 school=school,
@@ -315,16 +348,21 @@ def promotion_apply(
                 homeroom_teacher=source.homeroom_teacher if with_teacher else None,
                 counselor=source.counselor,
             )
-            to_create[name] = classroom
+            to_create[key] = classroom
         elif classroom.grade != grade:
             raise PromotionRefused(
                 _(
                     "Class %(name)s of %(year)s is for grade %(found)s, not grade %(grade)s. "
                     "Rename or correct it first."
                 )
-                % {"name": name, "year": target_year.name, "found": classroom.grade, "grade": grade}
+                % {
+                    "name": classroom.name,
+                    "year": target_year.name,
+                    "found": classroom.grade,
+                    "grade": grade,
+                }
             )
-        return classroom
+        return key
 
     moves: dict[str, list[int]] = {}
     graduates: list[int] = []
@@ -332,37 +370,35 @@ def promotion_apply(
         if class_plan.graduating:
             graduates += [student.pk for student in class_plan.moving]
         else:
-            target_class(
+            key = target_class(
                 class_plan.target_name,
                 class_plan.target_grade,
                 class_plan.source,
                 with_teacher=True,
             )
-            moves.setdefault(class_plan.target_name, []).extend(
-                student.pk for student in class_plan.moving
-            )
+            moves.setdefault(key, []).extend(student.pk for student in class_plan.moving)
     for class_plan in plan.classes:
         if class_plan.repeating:
             source = class_plan.source
-            target_class(source.name, source.grade, source, with_teacher=False)
-            moves.setdefault(source.name, []).extend(student.pk for student in class_plan.repeating)
+            key = target_class(source.name, source.grade, source, with_teacher=False)
+            moves.setdefault(key, []).extend(student.pk for student in class_plan.repeating)
 
     Classroom.objects.bulk_create(to_create.values())
     target_classes.update(to_create)
     now = timezone.now()
-    for name, student_ids in moves.items():
+    for key, student_ids in moves.items():
         if student_ids:
             Student.objects.filter(pk__in=student_ids).update(
-                classroom=target_classes[name], updated_at=now
+                classroom=target_classes[key], version=F("version") + 1, updated_at=now
             )
     if graduates:
         Student.objects.filter(pk__in=graduates).update(
-            status=Student.Status.GRADUATED, updated_at=now
+            status=Student.Status.GRADUATED, version=F("version") + 1, updated_at=now
         )
     # Bulk writes send no signals.
     school_data_changed(school_id=school.pk)
-    if first_semester is not None:
-        semester_make_current(semester=first_semester)
+    if make_current:
+        academic_year_make_current(year=target_year)
     return PromotionResult(
         promoted=plan.promoted_count,
         graduated=len(graduates),

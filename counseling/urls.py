@@ -6,10 +6,14 @@ app_name = "counseling"
 
 urlpatterns = [
     path("classes/", roster.class_list, name="class_list"),
+    path("classes/new/", roster.class_create, name="class_create"),
+    path("classes/<int:pk>/edit/", roster.class_edit, name="class_edit"),
     path("classes/promotion/", promotion.promotion, name="promotion"),
     path("students/", roster.student_list, name="student_list"),
+    path("students/new/", roster.student_create, name="student_create"),
     path("students/import/", roster.student_import, name="student_import"),
     path("students/<int:pk>/", roster.student_detail, name="student_detail"),
+    path("students/<int:pk>/edit/", roster.student_edit, name="student_edit"),
     path("students/<int:pk>/cases/new/", cases.case_create, name="case_create"),
     path("cases/", cases.case_list, name="case_list"),
     path("cases/<int:pk>/", cases.case_detail, name="case_detail"),

@@ -26,16 +26,19 @@ def users_of_school(school: School) -> QuerySet[User]:
     )
 
 
-def counselors_of(school: School | int) -> QuerySet[User]:
-    """Active users holding the counselor role at the school, by name."""
+def active_holders_of(school: School | int, role: str) -> QuerySet[User]:
+    """Active users holding `role` at the school, by name."""
     school_id = school if isinstance(school, int) else school.pk
     return (
-        User.objects.filter(
-            school_id=school_id, is_active=True, role_assignments__role=Role.COUNSELOR
-        )
+        User.objects.filter(school_id=school_id, is_active=True, role_assignments__role=role)
         .distinct()
         .order_by("full_name", "username")
     )
+
+
+def counselors_of(school: School | int) -> QuerySet[User]:
+    """Active users holding the counselor role at the school, by name."""
+    return active_holders_of(school, Role.COUNSELOR)
 
 
 def current_semester(school: School | None) -> Semester | None:

@@ -1,6 +1,7 @@
 """Small helpers shared by the pages of every app."""
 
-from collections.abc import Callable
+import datetime
+from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import Any
 
@@ -8,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponseNotAllowed
+from django.utils import formats, timezone
 
 
 def query_without_page(request: HttpRequest) -> str:
@@ -57,3 +59,45 @@ def add_form_errors(form: BaseForm, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+def edit_differences(form: BaseForm, current, names: Iterable[str]) -> list[dict[str, str]]:
+    """The fields where the saved record (another person's edit) and the submitted form differ,
+    shown side by side so nothing has to be retyped blindly."""
+    rows = []
+    for name in names:
+        if name not in form.fields:
+            continue
+        field = form.fields[name]
+        value = getattr(current, name)
+        if hasattr(value, "all"):
+            value = list(value.all())
+        theirs = display_value(field, value)
+        yours = display_value(field, form.cleaned_data.get(name))
+        if theirs != yours:
+            rows.append({"label": field.label, "theirs": theirs, "yours": yours})
+    return rows
+
+
+def display_value(field, value) -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, datetime.datetime):
+        return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
+    if isinstance(value, datetime.date):
+        return formats.date_format(value, "DATE_FORMAT")
+    if hasattr(field, "label_from_instance"):
+        if isinstance(value, Iterable):
+            return ", ".join(sorted(str(field.label_from_instance(item)) for item in value))
+        return str(field.label_from_instance(value))
+    choices = getattr(field, "choices", None)
+    if choices:
+        return str(dict(choices).get(value, value))
+    return str(value)
+
+
+def with_value(data, name: str, value) -> Any:
+    """The submitted data with one value replaced (the version a refused edit was shown)."""
+    data = data.copy()
+    data[name] = str(value)
+    return data

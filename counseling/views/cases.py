@@ -1,15 +1,13 @@
 """Cases, counseling sessions and collaboration: lists, pages and the forms that write them."""
 
-import datetime
 from collections.abc import Iterable
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -38,7 +36,14 @@ from counseling.models import Case, CounselingSession, Student
 from staff.access import Permission, can, permission_required
 from staff.models import AccessLogEntry
 from staff.services import access_log_record, client_address
-from staff.web import add_form_errors, paginate, pk_param, query_without_page
+from staff.web import (
+    add_form_errors,
+    edit_differences,
+    paginate,
+    pk_param,
+    query_without_page,
+    with_value,
+)
 
 CASES_PER_PAGE = 50
 COLLABORATION_PER_PAGE = 50
@@ -83,39 +88,6 @@ def _log_notes_read(request: HttpRequest, sessions: Iterable[CounselingSession])
                 for session in shown
             ]
         )
-
-
-def _differences(form: BaseForm, current, names: Iterable[str]) -> list[dict[str, str]]:
-    """The fields where the saved record (another person's edit) and the submitted form differ,
-    shown side by side so nothing has to be retyped blindly."""
-    rows = []
-    for name in names:
-        if name not in form.fields:
-            continue
-        field = form.fields[name]
-        value = getattr(current, name)
-        if hasattr(value, "all"):
-            value = list(value.all())
-        theirs = _display(field, value)
-        yours = _display(field, form.cleaned_data.get(name))
-        if theirs != yours:
-            rows.append({"label": field.label, "theirs": theirs, "yours": yours})
-    return rows
-
-
-def _display(field, value) -> str:
-    if value is None or value == "":
-        return ""
-    if isinstance(value, datetime.datetime):
-        return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
-    if hasattr(field, "label_from_instance"):
-        if isinstance(value, Iterable):
-            return ", ".join(sorted(str(field.label_from_instance(item)) for item in value))
-        return str(field.label_from_instance(value))
-    choices = getattr(field, "choices", None)
-    if choices:
-        return str(dict(choices).get(value, value))
-    return str(value)
 
 
 # Cases
@@ -243,7 +215,7 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             except services.StaleEdit as stale:
                 current = stale.current
-                differences = _differences(form, current, CASE_EDIT_FIELDS)
+                differences = edit_differences(form, current, CASE_EDIT_FIELDS)
                 messages.error(
                     request,
                     _(
@@ -254,7 +226,7 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 )
                 # Saving again is a decision taken knowing the other edit.
                 form = CaseEditForm(
-                    _with_value(request.POST, "version", current.version),
+                    with_value(request.POST, "version", current.version),
                     instance=current,
                     school_id=case.school_id,
                 )
@@ -273,12 +245,6 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "counseling/case_form.html",
         {"form": form, "case": case, "current": current, "differences": differences},
     )
-
-
-def _with_value(data, name: str, value) -> Any:
-    data = data.copy()
-    data[name] = str(value)
-    return data
 
 
 @permission_required(Permission.HANDLE_CASES)
@@ -451,7 +417,7 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             except services.StaleEdit as stale:
                 current = stale.current
-                differences = _differences(form, current, SESSION_EDIT_FIELDS)
+                differences = edit_differences(form, current, SESSION_EDIT_FIELDS)
                 messages.error(
                     request,
                     _(
@@ -461,7 +427,7 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     ),
                 )
                 form = SessionEditForm(
-                    _with_value(request.POST, "edited_at", current.updated_at.isoformat()),
+                    with_value(request.POST, "edited_at", current.updated_at.isoformat()),
                     instance=current,
                     user=request.user,
                     include_notes=include_notes,

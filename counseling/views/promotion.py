@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from counseling import promotion as service
-from counseling.forms import PromotionForm
+from counseling.forms import PromotionForm, YearMakeCurrentForm
 from staff.access import Permission, permission_required
 from staff.models import AcademicYear, School
 from staff.selectors import current_academic_year
@@ -38,11 +38,14 @@ def promotion(request: HttpRequest) -> HttpResponse:
             },
         )
 
+    if action == "make_current":
+        return _make_current(request, school, source_year, target_year)
     form = PromotionForm(
         request.POST if action in ("preview", "apply") else None,
         candidates=service.promotion_candidates(school=school, year=source_year),
         source_year=source_year.pk,
-        target_year=target_year.pk,
+        target_year=target_year,
+        applying=action == "apply",
     )
     repeaters: set[int] = set()
     if form.is_bound and form.is_valid():
@@ -52,6 +55,21 @@ def promotion(request: HttpRequest) -> HttpResponse:
     plan = service.promotion_plan(
         school=school, source_year=source_year, target_year=target_year, repeaters=repeaters
     )
+    return _render_plan(request, source_year, target_year, form, plan, repeaters)
+
+
+def _render_plan(
+    request: HttpRequest,
+    source_year: AcademicYear,
+    target_year: AcademicYear,
+    form: PromotionForm,
+    plan: service.PromotionPlan,
+    repeaters: set[int],
+    current_form: YearMakeCurrentForm | None = None,
+) -> HttpResponse:
+    if current_form is None and not plan.student_count:
+        # Nothing left to promote: what remains is making the new year current.
+        current_form = YearMakeCurrentForm(year=target_year)
     return render(
         request,
         "counseling/promotion.html",
@@ -62,8 +80,47 @@ def promotion(request: HttpRequest) -> HttpResponse:
             "plan": plan,
             "repeaters": repeaters,
             "previewed": form.is_bound,
+            "starts_early": form.starts_early,
+            "current_form": current_form,
         },
     )
+
+
+def _make_current(
+    request: HttpRequest, school: School, source_year: AcademicYear, target_year: AcademicYear
+) -> HttpResponse:
+    """Make the next year current once its students are promoted (the promotion may have
+    left that for later); before the promotion, that would strand the students."""
+    if service.promotion_candidates(school=school, year=source_year).exists():
+        messages.error(
+            request,
+            _(
+                "The classes of %(year)s still have active students. Apply the promotion "
+                "first; it can make the new year current at the same time."
+            )
+            % {"year": source_year.name},
+        )
+        return redirect("counseling:promotion")
+    current_form = YearMakeCurrentForm(request.POST, year=target_year)
+    if not current_form.is_valid():
+        form = PromotionForm(
+            candidates=service.promotion_candidates(school=school, year=source_year),
+            source_year=source_year.pk,
+            target_year=target_year,
+        )
+        plan = service.promotion_plan(
+            school=school, source_year=source_year, target_year=target_year
+        )
+        return _render_plan(request, source_year, target_year, form, plan, set(), current_form)
+    try:
+        service.academic_year_make_current(year=target_year)
+    except service.PromotionRefused as exc:
+        messages.error(request, str(exc))
+        return redirect("counseling:promotion")
+    messages.success(
+        request, _("%(year)s is now the current academic year.") % {"year": target_year.name}
+    )
+    return redirect("counseling:class_list")
 
 
 def _create_year(request: HttpRequest, source_year: AcademicYear) -> HttpResponse:

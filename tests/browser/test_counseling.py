@@ -146,3 +146,26 @@ def test_homeroom_teacher_refers_a_student_and_sees_only_the_status(page, demo):
         assert response.status == 404
         assert "Halaman tidak ditemukan" in page.locator("main").inner_text()
         assert session.confidential_notes not in page.content()
+
+
+def test_admin_staff_creates_a_class_and_adds_a_student_to_it(page, demo):
+    sign_in(page, "tu")
+    page.goto("/counseling/classes/")
+    page.get_by_test_id("class-create-link").click()
+    page.locator("#id_grade").select_option("7")
+    page.locator("#id_name").fill("VII-J")
+    page.locator("#id_counselor").select_option(label="Nur Hasanah, S.Pd.")
+    page.locator("main form").get_by_role("button", name="Tambahkan kelas").click()
+    page.locator(".alert-success").wait_for()
+    row = page.get_by_role("row").filter(has_text="VII-J")
+    assert "Nur Hasanah, S.Pd." in row.inner_text()
+
+    page.goto("/counseling/students/")
+    page.get_by_test_id("student-create-link").click()
+    page.locator("#id_nisn").fill("0123400001")
+    page.locator("#id_full_name").fill("Rina Oktaviani")
+    page.locator("#id_sex").select_option("P")
+    page.locator("#id_classroom").select_option(label="VII-J")
+    page.locator("main form").get_by_role("button", name="Tambahkan siswa").click()
+    page.get_by_role("heading", name="Rina Oktaviani").wait_for()
+    assert Student.objects.get(nisn="0123400001").classroom.name == "VII-J"

@@ -61,6 +61,11 @@ EXPECTED = {
     },
     "student_detail": {**NOBODY, **COUNSELORS, "homeroom_teacher": 200, "admin_staff": 200},
     "student_import": {**NOBODY, "admin_staff": 200, "other_admin_staff": 200},
+    # Keeping the roster by hand: the administrative staff, each in the own school.
+    "class_create": {**NOBODY, "admin_staff": 200, "other_admin_staff": 200},
+    "class_edit": {**NOBODY, "admin_staff": 200},
+    "student_create": {**NOBODY, "admin_staff": 200, "other_admin_staff": 200},
+    "student_edit": {**NOBODY, "admin_staff": 200},
     "promotion": {**NOBODY, "admin_staff": 200, "other_admin_staff": 200},
     # Personal book: counselors read and write; the homeroom teacher reads identity and
     # contacts; the principal sees only completeness (on dashboards), so not these pages.
@@ -122,7 +127,9 @@ EXPECTED = {
 
 
 @pytest.fixture
-def records(settings, tmp_path, student, case, case_session, homeroom_teacher, counselor):
+def records(
+    settings, tmp_path, classroom, student, case, case_session, homeroom_teacher, counselor
+):
     settings.MEDIA_ROOT = tmp_path
     referral = InboundReferralFactory(student=student, referred_by=homeroom_teacher)
     outbound = OutboundReferral.objects.create(
@@ -140,6 +147,7 @@ def records(settings, tmp_path, student, case, case_session, homeroom_teacher, c
     )
     return {
         "pk": {
+            "classroom": classroom.pk,
             "student": student.pk,
             "case": case.pk,
             "session": case_session.pk,
@@ -158,6 +166,7 @@ OBJECT_OF_PAGE = {
     **dict.fromkeys(["session_detail", "session_edit"], "session"),
     **dict.fromkeys(["referral_detail", "referral_accept", "referral_decline"], "referral"),
     "outbound_referral_consent": "outbound",
+    "class_edit": "classroom",
 }
 
 
@@ -222,6 +231,10 @@ WRITERS = {
     "book_section_edit": set(COUNSELORS),
     "referral_accept": set(COUNSELORS),
     "referral_decline": set(COUNSELORS),
+    "class_create": {"admin_staff", "other_admin_staff"},
+    "class_edit": {"admin_staff"},
+    "student_create": {"admin_staff", "other_admin_staff"},
+    "student_edit": {"admin_staff"},
 }
 
 

@@ -2,7 +2,7 @@
 it once, for the administrative staff only."""
 
 import datetime
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.contrib.messages import get_messages
@@ -14,6 +14,7 @@ from counseling.promotion import (
     academic_year_create_next,
     promoted_name,
     promotion_apply,
+    starts_far_ahead,
 )
 from staff.models import AcademicYear, Role, Semester
 from tests.factories import (
@@ -21,7 +22,6 @@ from tests.factories import (
     CaseFactory,
     ClassroomFactory,
     CounselingSessionFactory,
-    SemesterFactory,
     StudentFactory,
     UserFactory,
 )
@@ -36,32 +36,6 @@ def _current_year(school) -> AcademicYear:
 
 def _message_levels(response) -> list[str]:
     return [message.level_tag for message in get_messages(response.wsgi_request)]
-
-
-@pytest.fixture
-def next_year(school):
-    year = AcademicYearFactory(
-        school=school,
-        name="2027/2028",
-        start_date=date(2027, 7, 1),
-        end_date=date(2028, 6, 30),
-        is_current=False,
-    )
-    SemesterFactory(
-        academic_year=year,
-        number=Semester.Number.ODD,
-        start_date=date(2027, 7, 1),
-        end_date=date(2027, 12, 31),
-        is_current=False,
-    )
-    SemesterFactory(
-        academic_year=year,
-        number=Semester.Number.EVEN,
-        start_date=date(2028, 1, 1),
-        end_date=date(2028, 6, 30),
-        is_current=False,
-    )
-    return year
 
 
 @pytest.fixture
@@ -341,7 +315,7 @@ def test_apply_uses_a_target_class_that_exists_already(
 def test_apply_can_make_the_new_year_current(client_for, admin_staff, school, students, next_year):
     source = _current_year(school)
     response = client_for(admin_staff).post(
-        PROMOTION, _apply_data(source, next_year, make_current=True)
+        PROMOTION, {**_apply_data(source, next_year, make_current=True), "confirm_early": "on"}
     )
     assert response.status_code == 302
     assert _current_year(school) == next_year
@@ -519,3 +493,96 @@ def test_time_of_day_does_not_matter_for_the_dates(school):
     year = academic_year_create_next(current=current)
     assert (year.start_date, year.end_date) == (date(2027, 7, 1), date(2028, 6, 30))
     assert datetime.date(2027, 7, 1) > current.end_date
+
+
+# Making the new year current long before it starts
+
+
+def test_starts_far_ahead_means_more_than_a_month_before_the_start(next_year):
+    # 2027/2028 starts on 1 July 2027.
+    assert starts_far_ahead(next_year, today=date(2027, 5, 31) - timedelta(days=1))
+    assert not starts_far_ahead(next_year, today=date(2027, 5, 31))
+    assert not starts_far_ahead(next_year, today=date(2027, 8, 1))
+
+
+def test_the_page_warns_when_the_new_year_starts_far_ahead(
+    client_for, admin_staff, students, next_year
+):
+    html = client_for(admin_staff).get(PROMOTION).content.decode()
+    assert 'data-testid="early-start-warning"' in html
+    assert 'name="confirm_early"' in html
+
+
+def test_making_a_far_year_current_without_confirming_is_refused_and_changes_nothing(
+    client_for, admin_staff, school, students, next_year
+):
+    before = _snapshot(school)
+    response = client_for(admin_staff).post(
+        PROMOTION, _apply_data(_current_year(school), next_year, make_current=True)
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["confirm_early"]
+    assert _snapshot(school) == before
+
+
+def test_applying_without_making_current_needs_no_confirmation(
+    client_for, admin_staff, school, students, next_year
+):
+    response = client_for(admin_staff).post(
+        PROMOTION, _apply_data(_current_year(school), next_year)
+    )
+    assert response.status_code == 302
+    assert _current_year(school) != next_year
+
+
+def test_a_year_starting_soon_needs_no_confirmation(
+    monkeypatch, client_for, admin_staff, school, students, next_year
+):
+    monkeypatch.setattr("counseling.forms.starts_far_ahead", lambda year: False)
+    client = client_for(admin_staff)
+    assert 'data-testid="early-start-warning"' not in client.get(PROMOTION).content.decode()
+    response = client.post(
+        PROMOTION, _apply_data(_current_year(school), next_year, make_current=True)
+    )
+    assert response.status_code == 302
+    assert _current_year(school) == next_year
+
+
+def test_after_the_promotion_the_new_year_can_be_made_current_later(
+    client_for, admin_staff, school, students, next_year
+):
+    client = client_for(admin_staff)
+    client.post(PROMOTION, _apply_data(_current_year(school), next_year))
+    page = client.get(PROMOTION).content.decode()
+    assert 'data-testid="make-current"' in page
+    refused = client.post(PROMOTION, {"action": "make_current"})
+    assert refused.status_code == 200
+    assert refused.context["current_form"].errors["confirm_early"]
+    assert _current_year(school) != next_year
+
+    response = client.post(PROMOTION, {"action": "make_current", "confirm_early": "on"})
+    assert response.status_code == 302
+    assert _current_year(school) == next_year
+    semester = Semester.objects.get(school=school, is_current=True)
+    assert (semester.academic_year, semester.number) == (next_year, 1)
+
+
+def test_the_new_year_cannot_be_made_current_before_the_promotion(
+    client_for, admin_staff, school, students, next_year
+):
+    before = _snapshot(school)
+    response = client_for(admin_staff).post(
+        PROMOTION, {"action": "make_current", "confirm_early": "on"}
+    )
+    assert response.status_code == 302
+    assert _message_levels(response) == ["error"]
+    assert _snapshot(school) == before
+
+
+@pytest.mark.parametrize("role", ["principal", "counselor", "other_admin_staff"])
+def test_only_the_schools_admin_staff_may_make_the_year_current(
+    request, client_for, role, school, next_year
+):
+    client = client_for(request.getfixturevalue(role))
+    client.post(PROMOTION, {"action": "make_current", "confirm_early": "on"})
+    assert _current_year(school) != next_year
