@@ -12,6 +12,14 @@ from staff.caching import school_data_changed
 from staff.models import AccessLogEntry, RoleAssignment, School, Semester, User
 
 
+class StaleEdit(Exception):
+    """Somebody else saved the record after the form was opened; nothing was written."""
+
+    def __init__(self, current):
+        super().__init__("stale edit")
+        self.current = current
+
+
 def client_address(request: HttpRequest) -> str | None:
     """The address the request came from.
 
@@ -99,9 +107,14 @@ def user_create(
 
 
 @transaction.atomic
-def user_update(*, user: User, roles: Iterable[str], fields: list[str]) -> User:
-    """Save the named fields (already set on ``user`` by a form) and the roles."""
-    user.save(update_fields=[*fields, "updated_at"])
+def user_update(*, user: User, roles: Iterable[str], fields: list[str], version: int) -> User:
+    """Save the named fields (already set on ``user`` by a form) and the roles, edited on the
+    form opened at `version`; StaleEdit, and nothing written, if the account was saved since."""
+    current = User.objects.select_for_update().get(pk=user.pk)
+    if current.version != version:
+        raise StaleEdit(current)
+    user.version = version + 1
+    user.save(update_fields=[*fields, "version", "updated_at"])
     user_set_roles(user=user, roles=roles)
     return user
 

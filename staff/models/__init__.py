@@ -6,7 +6,11 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 npsn_validator = RegexValidator(r"^\d{8}$", _("An NPSN has exactly 8 digits."))
-nip_validator = RegexValidator(r"^\d{18}$", _("A NIP has exactly 18 digits, without spaces."))
+nip_validator = RegexValidator(
+    r"^\d{18}$", _("The NIP must be exactly 18 digits, for example 198001012005011001.")
+)
+
+NIP_TAKEN = _("Another account already has this NIP.")
 
 
 class School(models.Model):
@@ -60,7 +64,7 @@ class User(AbstractUser):
         max_length=18,
         blank=True,
         validators=[nip_validator],
-        help_text=_("Civil-servant number, 18 digits; leave empty if none."),
+        help_text=_("Civil-servant number, 18 digits (spaces are left out); leave empty if none."),
     )
     school = models.ForeignKey(
         School,
@@ -76,6 +80,8 @@ class User(AbstractUser):
         help_text=_("Set when someone else chose the password; cleared when the user changes it."),
     )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # Raised by each edit of the account page, so that two clerks do not overwrite each other.
+    version = models.PositiveIntegerField(_("version"), default=0)
 
     objects = UserManager()
 
@@ -91,7 +97,10 @@ class User(AbstractUser):
                 name="user_school_required_unless_operator",
             ),
             models.UniqueConstraint(
-                fields=["nip"], condition=~Q(nip=""), name="user_nip_unique_when_set"
+                fields=["nip"],
+                condition=~Q(nip=""),
+                name="user_nip_unique_when_set",
+                violation_error_message=NIP_TAKEN,
             ),
         ]
 

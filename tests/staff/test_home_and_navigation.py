@@ -147,6 +147,7 @@ def test_home_query_count(client_for, admin_staff, django_assert_num_queries):
     ("full_name", "short"),
     [
         ("Drs. H. Ahmad Fauzi, M.Pd.", "Ahmad"),
+        ("Dra. Siti Aminah, M.Pd.", "Siti"),
         ("Moh. Rizal Efendi, S.Psi.", "Rizal"),
         ("Hj Siti Aminah", "Siti"),
         ("Ratna", "Ratna"),
