@@ -54,10 +54,19 @@ def access_log_record(
     object_type: str = "",
     object_id: str = "",
 ) -> AccessLogEntry:
-    """Write one access-log row: who, what, which object, from where. Never the content."""
+    """Write one access-log row: who, what, which object, from where. Never the content.
+
+    The action and the kind of record must be declared in AccessLogEntry.Action and
+    AccessLogEntry.ObjectType, so that the principal's page has a label for every row."""
     if obj is not None:
         object_type = obj._meta.label_lower
         object_id = str(obj.pk)
+    if action not in AccessLogEntry.Action.values:
+        raise ValueError(f"Declare the access-log action {action!r} in AccessLogEntry.Action.")
+    if object_type not in AccessLogEntry.ObjectType.values:
+        raise ValueError(
+            f"Declare the access-log object type {object_type!r} in AccessLogEntry.ObjectType."
+        )
     user = request.user
     return AccessLogEntry.objects.create(
         user=user,
