@@ -38,9 +38,22 @@ class SignInForm(AuthenticationForm):
         self.fields["password"].label = _("Password")
 
 
-class OwnPasswordChangeForm(PasswordChangeForm):
-    """Django's form for choosing one's own password, with plain labels and one short rule in
-    place of the validators' list."""
+class PlainPasswordFieldsMixin:
+    """The two new-password fields of Django's forms with one short rule in place of the
+    validators' list, and a plain message when they differ."""
+
+    def _plain_password_fields(self, first_label, second_label) -> None:
+        self.fields["new_password1"].label = first_label
+        self.fields["new_password1"].help_text = _(
+            "At least 10 characters, not only digits, not a common password and not like the "
+            "name or username."
+        )
+        self.fields["new_password2"].label = second_label
+        self.fields["new_password2"].help_text = ""
+
+
+class OwnPasswordChangeForm(PlainPasswordFieldsMixin, PasswordChangeForm):
+    """Django's form for choosing one's own password, in plain words."""
 
     error_messages = {
         "password_incorrect": _("Your current password is not right. Type it again."),
@@ -50,13 +63,7 @@ class OwnPasswordChangeForm(PasswordChangeForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["old_password"].label = _("Current password")
-        self.fields["new_password1"].label = _("New password")
-        self.fields["new_password1"].help_text = _(
-            "At least 10 characters, not only digits, not a common password and not like your "
-            "name or username."
-        )
-        self.fields["new_password2"].label = _("New password again")
-        self.fields["new_password2"].help_text = ""
+        self._plain_password_fields(_("New password"), _("New password again"))
 
 
 class RolesField(forms.MultipleChoiceField):
@@ -152,6 +159,12 @@ class AccountForm(NipFormMixin, forms.ModelForm):
         fields = ["full_name", "nip", "email", "is_active"]
         field_classes = {"nip": NipField}
         labels = {"is_active": _("Active (may sign in)")}
+        help_texts = {
+            "is_active": _(
+                "Untick when the person leaves the school: they can no longer sign in, and "
+                "the account and its records stay."
+            )
+        }
 
     def __init__(self, *args, editor: User, **kwargs):
         super().__init__(*args, **kwargs)
@@ -174,13 +187,14 @@ class AccountForm(NipFormMixin, forms.ModelForm):
         return cleaned
 
 
-class TemporaryPasswordForm(SetPasswordForm):
+class TemporaryPasswordForm(PlainPasswordFieldsMixin, SetPasswordForm):
     """Set by administrative staff; the person must change it at the next sign-in."""
+
+    error_messages = {"password_mismatch": _("The two passwords differ.")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["new_password1"].label = _("Temporary password")
-        self.fields["new_password2"].label = _("Temporary password again")
+        self._plain_password_fields(_("Temporary password"), _("Temporary password again"))
 
 
 class DateInput(forms.DateInput):
@@ -313,6 +327,7 @@ class TrainingEventForm(forms.ModelForm):
             .order_by("-framework__is_active", "number")
         )
         self.fields["seats"].widget.attrs.update({"min": 1})
+        self.fields["kind"].choices = [("", _("Choose the kind")), *TrainingEvent.Kind.choices]
         # One message for every way of giving something else than whole JP in the range.
         hours_error = _("Give the length as a whole number of JP from 1 to %(max)s, e.g. 8.") % {
             "max": MAX_TRAINING_HOURS

@@ -258,3 +258,22 @@ def test_concurrent_account_edits_do_not_overwrite_each_other(client_for, admin_
     assert AccessLogEntry.objects.filter(action=AccessLogEntry.Action.CHANGE_ACCOUNT).count() == 1
     shown = client.get(response["Location"])
     assert "Orang lain mengubah akun ini" in shown.content.decode()
+
+
+def test_temporary_password_page_states_one_plain_rule(client_for, admin_staff, counselor):
+    client = client_for(admin_staff)
+    url = reverse("staff:account_password", args=[counselor.pk])
+    form = client.get(url).context["form"]
+    assert form["new_password1"].help_text == (
+        "Paling sedikit 10 karakter, tidak hanya angka, bukan kata sandi yang umum dipakai, dan "
+        "tidak mirip nama atau nama pengguna."
+    )
+    assert form["new_password2"].help_text == ""
+    response = client.post(url, {"new_password1": "a" * 12, "new_password2": "b" * 12})
+    assert response.context["form"].errors["new_password2"] == ["Kedua kata sandi tidak sama."]
+
+
+def test_the_active_switch_explains_itself_to_a_clerk(client_for, admin_staff, counselor):
+    form = client_for(admin_staff).get(reverse("staff:account_edit", args=[counselor.pk]))
+    help_text = form.context["form"]["is_active"].help_text
+    assert help_text.startswith("Hapus centang jika orang ini meninggalkan sekolah")

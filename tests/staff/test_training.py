@@ -147,6 +147,7 @@ def test_the_hours_field_says_what_a_jp_is(client_for, principal):
     assert form["hours"].label == "Lama dalam JP (jam pelajaran)"
     assert "45 menit" in form["hours"].help_text
     assert 'min="1"' in str(form["hours"]) and 'max="500"' in str(form["hours"])
+    assert form.fields["kind"].choices[0] == ("", "Pilih jenis kegiatan")
 
 
 def test_every_counselor_is_a_participant_of_an_mgbk_meeting_at_once(school, principal, counselor):
