@@ -1,5 +1,4 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from config.views import healthz
@@ -9,12 +8,8 @@ from supervision.views import home as supervision_home
 urlpatterns = [
     path("", supervision_home.home, name="home"),
     path("healthz", healthz, name="healthz"),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
-        name="login",
-    ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/login/", staff_views.SignInView.as_view(), name="login"),
+    path("accounts/logout/", staff_views.SignOutView.as_view(), name="logout"),
     path("accounts/password/", staff_views.PasswordChangeView.as_view(), name="password_change"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("staff/", include("staff.urls")),

@@ -237,7 +237,7 @@ def session_participants(
     if case is not None and case.student_id not in chosen:
         raise ValidationError(
             {
-                "students": _("A session of this case includes its student, %(name)s.")
+                "students": _("%(name)s, the student of this case, must be among the students.")
                 % {"name": case.student.full_name}
             }
         )

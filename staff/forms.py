@@ -1,22 +1,69 @@
 from django import forms
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import SetPasswordForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, SetPasswordForm
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from staff.models import (
+    NIP_TAKEN,
     Competency,
     DisseminationReport,
     Role,
     TrainingEvent,
     TrainingParticipation,
     User,
+    nip_validator,
 )
 from staff.training import KIND_TRAINING, WHEN_PAST, WHEN_UPCOMING
 from staff.uploads import document_check
 
 # Roles a school's administrative staff may hand out; district roles belong to the operators.
 SCHOOL_ROLES = [choice for choice in Role.choices if choice[0] != Role.DISTRICT_SUPERVISOR]
+
+
+class SignInForm(AuthenticationForm):
+    """Django's sign-in form in the words of a school's staff."""
+
+    error_messages = {
+        "invalid_login": _(
+            "The username or password is not right. Check both and try again; capital and "
+            "small letters count."
+        ),
+        "inactive": _("This account is switched off. Ask your school's administrative staff."),
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = _("Username")
+        self.fields["password"].label = _("Password")
+
+
+class PlainPasswordFieldsMixin:
+    """The two new-password fields of Django's forms with one short rule in place of the
+    validators' list, and a plain message when they differ."""
+
+    def _plain_password_fields(self, first_label, second_label) -> None:
+        self.fields["new_password1"].label = first_label
+        self.fields["new_password1"].help_text = _(
+            "At least 10 characters, not only digits, not a common password and not like the "
+            "name or username."
+        )
+        self.fields["new_password2"].label = second_label
+        self.fields["new_password2"].help_text = ""
+
+
+class OwnPasswordChangeForm(PlainPasswordFieldsMixin, PasswordChangeForm):
+    """Django's form for choosing one's own password, in plain words."""
+
+    error_messages = {
+        "password_incorrect": _("Your current password is not right. Type it again."),
+        "password_mismatch": _("The two new passwords differ. Type the same one twice."),
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["old_password"].label = _("Current password")
+        self._plain_password_fields(_("New password"), _("New password again"))
 
 
 class RolesField(forms.MultipleChoiceField):
@@ -29,7 +76,34 @@ class RolesField(forms.MultipleChoiceField):
         super().__init__(**kwargs)
 
 
-class AccountCreateForm(forms.ModelForm):
+class NipField(forms.CharField):
+    """The NIP as people write it, often in groups ("19800101 200501 1 001"): the spaces are
+    dropped, and one plain message stands for every way of getting it wrong."""
+
+    def __init__(self, *, max_length=None, **kwargs):
+        # The length is part of the 18-digit check; a separate length message would repeat it.
+        super().__init__(validators=[nip_validator], **kwargs)
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        # Room for the spaces; the stored value is the 18 digits.
+        attrs.update({"maxlength": "24", "inputmode": "numeric", "autocomplete": "off"})
+        return attrs
+
+    def to_python(self, value):
+        return "".join(super().to_python(value).split())
+
+
+class NipFormMixin:
+    def clean_nip(self) -> str:
+        # Said at the field; the model's constraint would say it above the form.
+        nip = self.cleaned_data["nip"]
+        if nip and User.objects.filter(nip=nip).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(NIP_TAKEN)
+        return nip
+
+
+class AccountCreateForm(NipFormMixin, forms.ModelForm):
     roles = RolesField(help_text=_("A person may hold several roles."))
     password1 = forms.CharField(
         label=_("Temporary password"),
@@ -46,6 +120,7 @@ class AccountCreateForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["username", "full_name", "nip", "email"]
+        field_classes = {"nip": NipField}
         help_texts = {"username": _("Letters, digits and @ . + - _ only; used to sign in.")}
 
     def __init__(self, *args, **kwargs):
@@ -74,13 +149,22 @@ class AccountCreateForm(forms.ModelForm):
         return cleaned
 
 
-class AccountForm(forms.ModelForm):
+class AccountForm(NipFormMixin, forms.ModelForm):
     roles = RolesField()
+    # The account's version when the form was opened (see services.user_update).
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = User
         fields = ["full_name", "nip", "email", "is_active"]
+        field_classes = {"nip": NipField}
         labels = {"is_active": _("Active (may sign in)")}
+        help_texts = {
+            "is_active": _(
+                "Untick when the person leaves the school: they can no longer sign in, and "
+                "the account and its records stay."
+            )
+        }
 
     def __init__(self, *args, editor: User, **kwargs):
         super().__init__(*args, **kwargs)
@@ -88,6 +172,7 @@ class AccountForm(forms.ModelForm):
         self.fields["full_name"].required = True
         kept_roles = list(self.instance.role_assignments.values_list("role", flat=True))
         self.fields["roles"].initial = kept_roles
+        self.fields["version"].initial = self.instance.version
 
     def clean(self):
         cleaned = super().clean()
@@ -102,13 +187,14 @@ class AccountForm(forms.ModelForm):
         return cleaned
 
 
-class TemporaryPasswordForm(SetPasswordForm):
+class TemporaryPasswordForm(PlainPasswordFieldsMixin, SetPasswordForm):
     """Set by administrative staff; the person must change it at the next sign-in."""
+
+    error_messages = {"password_mismatch": _("The two passwords differ.")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["new_password1"].label = _("Temporary password")
-        self.fields["new_password2"].label = _("Temporary password again")
+        self._plain_password_fields(_("Temporary password"), _("Temporary password again"))
 
 
 class DateInput(forms.DateInput):
@@ -202,6 +288,13 @@ class TrainingEventForm(forms.ModelForm):
         required=False,
         help_text=_("The competencies the event strengthens (Permendiknas 27/2008)."),
     )
+    # The model counts whole JP.
+    hours = forms.IntegerField(
+        label=_("Length in JP (jam pelajaran)"),
+        min_value=1,
+        max_value=MAX_TRAINING_HOURS,
+        help_text=_("One JP of training is 45 minutes; give the whole JP the certificate states."),
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -233,19 +326,17 @@ class TrainingEventForm(forms.ModelForm):
             .select_related("framework")
             .order_by("-framework__is_active", "number")
         )
-        self.fields["hours"].min_value = 1
-        self.fields["hours"].widget.attrs.update({"min": 1, "max": MAX_TRAINING_HOURS})
         self.fields["seats"].widget.attrs.update({"min": 1})
+        self.fields["kind"].choices = [("", _("Choose the kind")), *TrainingEvent.Kind.choices]
+        # One message for every way of giving something else than whole JP in the range.
+        hours_error = _("Give the length as a whole number of JP from 1 to %(max)s, e.g. 8.") % {
+            "max": MAX_TRAINING_HOURS
+        }
+        self.fields["hours"].error_messages.update(
+            dict.fromkeys(("required", "invalid", "min_value", "max_value"), hours_error)
+        )
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
-
-    def clean_hours(self) -> int:
-        hours = self.cleaned_data["hours"]
-        if not 1 <= hours <= MAX_TRAINING_HOURS:
-            raise forms.ValidationError(
-                _("Give the hours (JP) from 1 to %(max)s.") % {"max": MAX_TRAINING_HOURS}
-            )
-        return hours
 
     def clean_seats(self) -> int | None:
         seats = self.cleaned_data["seats"]

@@ -12,6 +12,14 @@ from staff.caching import school_data_changed
 from staff.models import AccessLogEntry, RoleAssignment, School, Semester, User
 
 
+class StaleEdit(Exception):
+    """Somebody else saved the record after the form was opened; nothing was written."""
+
+    def __init__(self, current):
+        super().__init__("stale edit")
+        self.current = current
+
+
 def client_address(request: HttpRequest) -> str | None:
     """The address the request came from.
 
@@ -46,10 +54,19 @@ def access_log_record(
     object_type: str = "",
     object_id: str = "",
 ) -> AccessLogEntry:
-    """Write one access-log row: who, what, which object, from where. Never the content."""
+    """Write one access-log row: who, what, which object, from where. Never the content.
+
+    The action and the kind of record must be declared in AccessLogEntry.Action and
+    AccessLogEntry.ObjectType, so that the principal's page has a label for every row."""
     if obj is not None:
         object_type = obj._meta.label_lower
         object_id = str(obj.pk)
+    if action not in AccessLogEntry.Action.values:
+        raise ValueError(f"Declare the access-log action {action!r} in AccessLogEntry.Action.")
+    if object_type not in AccessLogEntry.ObjectType.values:
+        raise ValueError(
+            f"Declare the access-log object type {object_type!r} in AccessLogEntry.ObjectType."
+        )
     user = request.user
     return AccessLogEntry.objects.create(
         user=user,
@@ -99,9 +116,14 @@ def user_create(
 
 
 @transaction.atomic
-def user_update(*, user: User, roles: Iterable[str], fields: list[str]) -> User:
-    """Save the named fields (already set on ``user`` by a form) and the roles."""
-    user.save(update_fields=[*fields, "updated_at"])
+def user_update(*, user: User, roles: Iterable[str], fields: list[str], version: int) -> User:
+    """Save the named fields (already set on ``user`` by a form) and the roles, edited on the
+    form opened at `version`; StaleEdit, and nothing written, if the account was saved since."""
+    current = User.objects.select_for_update().get(pk=user.pk)
+    if current.version != version:
+        raise StaleEdit(current)
+    user.version = version + 1
+    user.save(update_fields=[*fields, "version", "updated_at"])
     user_set_roles(user=user, roles=roles)
     return user
 

@@ -57,6 +57,7 @@ from staff.models import (
     User,
 )
 from staff.selectors import counselors_of
+from staff.services import StaleEdit
 from staff.uploads import document_check
 
 TRAINING_WINDOW = datetime.timedelta(days=365)
@@ -67,14 +68,6 @@ RECORDED = (
     TrainingParticipation.Attendance.ABSENT,
 )
 FINALISED = (Appraisal.Status.FINALISED, Appraisal.Status.ACKNOWLEDGED)
-
-
-class StaleEdit(Exception):
-    """Somebody else saved the record after the form was opened; nothing was written."""
-
-    def __init__(self, current):
-        super().__init__("stale edit")
-        self.current = current
 
 
 def _school_id(school: School | int) -> int:

@@ -5,10 +5,12 @@ from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import Any
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.forms import BaseForm
-from django.http import Http404, HttpRequest, HttpResponseNotAllowed
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect
 from django.utils import formats, timezone
 
 
@@ -28,6 +30,15 @@ def pk_param(request: HttpRequest, name: str) -> int | None:
     if not value.isdigit():
         raise Http404
     return int(value)
+
+
+def reopen_after_stale_edit(
+    request: HttpRequest, message: str, url_name: str, **kwargs
+) -> HttpResponse:
+    """Somebody saved the record after the form was opened and nothing was written: say so,
+    and open the form again on the record as it is now."""
+    messages.error(request, message)
+    return redirect(url_name, **kwargs)
 
 
 def paginate(request: HttpRequest, items, per_page: int = 50) -> Page:

@@ -6,7 +6,11 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 npsn_validator = RegexValidator(r"^\d{8}$", _("An NPSN has exactly 8 digits."))
-nip_validator = RegexValidator(r"^\d{18}$", _("A NIP has exactly 18 digits, without spaces."))
+nip_validator = RegexValidator(
+    r"^\d{18}$", _("The NIP must be exactly 18 digits, for example 198001012005011001.")
+)
+
+NIP_TAKEN = _("Another account already has this NIP.")
 
 
 class School(models.Model):
@@ -60,7 +64,7 @@ class User(AbstractUser):
         max_length=18,
         blank=True,
         validators=[nip_validator],
-        help_text=_("Civil-servant number, 18 digits; leave empty if none."),
+        help_text=_("Civil-servant number, 18 digits (spaces are left out); leave empty if none."),
     )
     school = models.ForeignKey(
         School,
@@ -76,6 +80,8 @@ class User(AbstractUser):
         help_text=_("Set when someone else chose the password; cleared when the user changes it."),
     )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # Raised by each edit of the account page, so that two clerks do not overwrite each other.
+    version = models.PositiveIntegerField(_("version"), default=0)
 
     objects = UserManager()
 
@@ -91,7 +97,10 @@ class User(AbstractUser):
                 name="user_school_required_unless_operator",
             ),
             models.UniqueConstraint(
-                fields=["nip"], condition=~Q(nip=""), name="user_nip_unique_when_set"
+                fields=["nip"],
+                condition=~Q(nip=""),
+                name="user_nip_unique_when_set",
+                violation_error_message=NIP_TAKEN,
             ),
         ]
 
@@ -243,6 +252,28 @@ class AccessLogEntry(models.Model):
         CHANGE_ACCOUNT = "change_account", _("changed an account")
         SET_TEMPORARY_PASSWORD = "set_temporary_password", _("set a temporary password")
 
+    class ObjectType(models.TextChoices):
+        """Every kind of record the log may name, with what the principal reads. A record
+        logged as `obj` is named by its model's label ("counseling.personalbook")."""
+
+        SESSION = "counseling.counselingsession", _("Counseling session")
+        PERSONAL_BOOK = "counseling.personalbook", _("Personal book")
+        OUTBOUND_REFERRAL = "counseling.outboundreferral", _("Referral consent form")
+        ACCOUNT = "staff.user", _("User account")
+        APPRAISAL = "staff.appraisal", _("Competency appraisal (PDF)")
+        CERTIFICATE = "staff.trainingparticipation", _("Training certificate")
+        DISSEMINATION = "staff.disseminationreport", _("Dissemination materials")
+        PERIOD_REPORT = "supervision.period_report", _("Period report (PDF)")
+        # Downloads from the exports page: "export.<table>.<format>".
+        EXPORT_STUDENTS_CSV = "export.students.csv", _("Student roster (CSV)")
+        EXPORT_STUDENTS_XLSX = "export.students.xlsx", _("Student roster (Excel)")
+        EXPORT_SESSIONS_CSV = "export.session_statistics.csv", _("Session statistics (CSV)")
+        EXPORT_SESSIONS_XLSX = "export.session_statistics.xlsx", _("Session statistics (Excel)")
+        EXPORT_TRAINING_CSV = "export.training.csv", _("Training participation (CSV)")
+        EXPORT_TRAINING_XLSX = "export.training.xlsx", _("Training participation (Excel)")
+        EXPORT_APPRAISALS_CSV = "export.appraisals.csv", _("Appraisal summaries (CSV)")
+        EXPORT_APPRAISALS_XLSX = "export.appraisals.xlsx", _("Appraisal summaries (Excel)")
+
     user = models.ForeignKey(
         User, verbose_name=_("who"), on_delete=models.PROTECT, related_name="access_log_entries"
     )
@@ -255,7 +286,7 @@ class AccessLogEntry(models.Model):
         blank=True,
     )
     action = models.CharField(_("action"), max_length=40, choices=Action.choices)
-    object_type = models.CharField(_("object type"), max_length=60)
+    object_type = models.CharField(_("object type"), max_length=60, choices=ObjectType.choices)
     object_id = models.CharField(_("object id"), max_length=40, blank=True)
     client_address = models.GenericIPAddressField(_("from address"), null=True, blank=True)
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)

@@ -11,16 +11,38 @@ from django.views.decorators.http import require_http_methods
 
 from staff import selectors, services
 from staff.access import Permission, permission_required
-from staff.forms import AccessLogFilterForm, AccountCreateForm, AccountForm, TemporaryPasswordForm
+from staff.forms import (
+    AccessLogFilterForm,
+    AccountCreateForm,
+    AccountForm,
+    OwnPasswordChangeForm,
+    SignInForm,
+    TemporaryPasswordForm,
+)
 from staff.models import AccessLogEntry, User
-from staff.web import paginate, query_without_page
+from staff.web import paginate, query_without_page, reopen_after_stale_edit
 
 PAGE_SIZE = 50
+
+
+class SignInView(auth_views.LoginView):
+    form_class = SignInForm
+    redirect_authenticated_user = True
+
+
+class SignOutView(auth_views.LogoutView):
+    """Django's sign-out, which says so on the sign-in page it leads to."""
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        messages.success(request, _("You have signed out. Close the browser on a shared computer."))
+        return response
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
     """Django's page, which also lifts a 'must change password' flag."""
 
+    form_class = OwnPasswordChangeForm
     success_url = reverse_lazy("home")
     template_name = "registration/password_change_form.html"
 
@@ -83,12 +105,26 @@ def account_edit(request: HttpRequest, pk: int) -> HttpResponse:
     account = _account_of_school(request, pk)
     form = AccountForm(request.POST or None, instance=account, editor=request.user)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            services.user_update(
-                user=form.instance, roles=form.cleaned_data["roles"], fields=form.Meta.fields
-            )
-            services.access_log_record(
-                request=request, action=AccessLogEntry.Action.CHANGE_ACCOUNT, obj=account
+        try:
+            with transaction.atomic():
+                services.user_update(
+                    user=form.instance,
+                    roles=form.cleaned_data["roles"],
+                    fields=form.Meta.fields,
+                    version=form.cleaned_data["version"] or 0,
+                )
+                services.access_log_record(
+                    request=request, action=AccessLogEntry.Action.CHANGE_ACCOUNT, obj=account
+                )
+        except services.StaleEdit:
+            return reopen_after_stale_edit(
+                request,
+                _(
+                    "Somebody else changed this account while you were editing it. Nothing was "
+                    "saved; here it is as it is now."
+                ),
+                "staff:account_edit",
+                pk=account.pk,
             )
         messages.success(request, _("Account %(username)s saved.") % {"username": account.username})
         return redirect("staff:account_list")

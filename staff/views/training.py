@@ -38,7 +38,13 @@ from staff.forms import (
 from staff.models import AccessLogEntry, TrainingEvent, TrainingParticipation, User
 from staff.services import access_log_record
 from staff.uploads import document_content_type
-from staff.web import add_form_errors, paginate, query_without_page, require_post_for
+from staff.web import (
+    add_form_errors,
+    paginate,
+    query_without_page,
+    reopen_after_stale_edit,
+    require_post_for,
+)
 
 EVENTS_PER_PAGE = 30
 
@@ -186,14 +192,15 @@ def training_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 **form.event_values(),
             )
         except training.StaleEdit:
-            messages.error(
+            return reopen_after_stale_edit(
                 request,
                 _(
                     "Somebody else changed this event while you were editing it. Nothing was "
                     "saved; here it is as it is now."
                 ),
+                "staff:training_edit",
+                pk=event.pk,
             )
-            return redirect("staff:training_edit", pk=event.pk)
         except ValidationError as exc:
             add_form_errors(form, exc)
         else:
@@ -292,14 +299,15 @@ def training_attendance(request: HttpRequest, pk: int) -> HttpResponse:
                 today=timezone.localdate(),
             )
         except training.StaleEdit:
-            messages.error(
+            return reopen_after_stale_edit(
                 request,
                 _(
                     "Somebody else recorded the attendance meanwhile. Nothing was saved; here "
                     "it is as it is now."
                 ),
+                "staff:training_attendance",
+                pk=event.pk,
             )
-            return redirect("staff:training_attendance", pk=event.pk)
         except ValidationError as exc:
             add_form_errors(form, exc)
         else:
@@ -416,14 +424,15 @@ def dissemination_write(request: HttpRequest, pk: int) -> HttpResponse:
                 today=timezone.localdate(),
             )
         except training.StaleEdit:
-            messages.error(
+            return reopen_after_stale_edit(
                 request,
                 _(
                     "Your report was saved from another window meanwhile. Nothing was saved "
                     "here; this is the report as it is now."
                 ),
+                "staff:dissemination_write",
+                pk=participation.pk,
             )
-            return redirect("staff:dissemination_write", pk=participation.pk)
         except ValidationError as exc:
             add_form_errors(form, exc)
         else:

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from staff.framework_data import load_shipped_framework
 from staff.models import Appraisal, Role
+from tests.browser.menu import open_from_menu
 from tests.factories import TEST_PASSWORD, SchoolFactory, SemesterFactory, UserFactory
 
 pytestmark = pytest.mark.browser
@@ -68,7 +69,7 @@ def test_principal_finalises_the_counselor_acknowledges_a_colleague_cannot_open(
 
     # The principal starts the appraisal of gurubk2 from the list.
     sign_in(page, "kepsek")
-    page.get_by_role("navigation").get_by_role("link", name="Penilaian").click()
+    open_from_menu(page, "Kompetensi & Pelatihan", "Penilaian")
     row = page.get_by_test_id("counselor-row").filter(has_text="Moh. Rizal Efendi")
     row.get_by_role("button", name="Mulai penilaian").click()
     page.wait_for_url(re.compile(r"/supervision/appraisals/\d+/edit/$"))
@@ -107,7 +108,7 @@ def test_principal_finalises_the_counselor_acknowledges_a_colleague_cannot_open(
     # gurubk2 reads it and acknowledges it with a comment.
     sign_out(page)
     sign_in(page, "gurubk2")
-    page.get_by_role("navigation").get_by_role("link", name="Penilaian").click()
+    open_from_menu(page, "Kompetensi & Pelatihan", "Penilaian")
     own = page.get_by_test_id("own-appraisals")
     assert "perlu dikonfirmasi" in own.inner_text()
     own.get_by_role("link", name="Penilaian kepala sekolah").click()
@@ -122,7 +123,7 @@ def test_principal_finalises_the_counselor_acknowledges_a_colleague_cannot_open(
     assert appraisal.status == Appraisal.Status.ACKNOWLEDGED
 
     # The own competency profile draws its chart (Chart.js, vendored) beside the table.
-    page.get_by_role("navigation").get_by_role("link", name="Kompetensi").click()
+    open_from_menu(page, "Kompetensi & Pelatihan", "Kompetensi")
     page.wait_for_url(re.compile(r"/supervision/competency/\d+/$"))
     page.wait_for_load_state("load")  # the chart's scripts have run
     assert page.evaluate("Chart.getChart('competency-chart') !== undefined")

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from counseling.models import Case, Collaboration, CounselingSession, InboundReferral, Student
 from staff.demo import DEMO_PASSWORD
+from tests.browser.menu import open_from_menu
 
 pytestmark = pytest.mark.browser
 
@@ -52,7 +53,7 @@ def test_counselor_keeps_a_book_opens_a_case_and_logs_sessions(page, demo):
     sign_in(page, "gurubk1")
 
     # Find the student by NISN.
-    page.get_by_role("navigation").get_by_role("link", name="Siswa").click()
+    open_from_menu(page, "Konseling", "Siswa")
     page.locator("#id_q").fill(student.nisn)
     page.locator("main form").get_by_role("button", name="Cari").click()
     page.get_by_role("link", name=student.full_name).click()

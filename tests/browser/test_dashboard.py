@@ -12,6 +12,7 @@ from counseling import pdf
 from staff.framework_data import load_shipped_framework
 from staff.models import Role
 from staff.replica import REPLICA
+from tests.browser.menu import open_from_menu
 from tests.browser.test_appraisal import sign_in
 from tests.factories import (
     SchoolFactory,
@@ -89,7 +90,7 @@ def test_kepsek_reads_the_dashboard_switches_the_semester_and_downloads_the_repo
     page.on("pageerror", lambda error: problems.append(str(error)))
 
     sign_in(page, "kepsek")
-    page.get_by_role("navigation").get_by_role("link", name="Dasbor").click()
+    open_from_menu(page, "Supervisi & Koordinasi", "Dasbor")
     page.wait_for_url(re.compile(r"/supervision/dashboard/$"))
     assert charts_drawn(page) == CHARTS
     heatmap = page.get_by_test_id("heatmap")

@@ -1,15 +1,19 @@
 """The append-only access log and the principal's page that reads it."""
 
+import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.contrib.admin.sites import site
 from django.test import RequestFactory
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
-from staff.models import AccessLogEntry
+from counseling.models import CounselingSession, OutboundReferral, PersonalBook
+from staff.models import AccessLogEntry, Appraisal, User
 from staff.services import access_log_record
+from supervision.forms import ExportForm
 from tests.conftest import ROLE_FIXTURES
 
 
@@ -131,3 +135,83 @@ def test_client_address_trusts_only_the_configured_proxies(settings, proxies, me
     settings.TRUSTED_PROXY_COUNT = proxies
     request = RequestFactory().get("/", **meta)
     assert client_address(request) == expected
+
+
+# --- Every action and kind of record has a label --------------------------------------------
+
+ROOT = Path(__file__).resolve().parents[2]
+SOURCES = [
+    path
+    for app in ("staff", "counseling", "supervision", "config")
+    for path in (ROOT / app).rglob("*.py")
+    if "migrations" not in path.parts
+]
+
+
+def _source_matches(pattern: str) -> set[str]:
+    return {match for path in SOURCES for match in re.findall(pattern, path.read_text())}
+
+
+def test_every_action_and_object_type_has_a_label_of_its_own():
+    for choices in (AccessLogEntry.Action, AccessLogEntry.ObjectType):
+        for member in choices:
+            assert member.label and member.label != member.value, member
+    with translation.override("id"):
+        assert AccessLogEntry.ObjectType.PERSONAL_BOOK.label == "Buku pribadi"
+
+
+def test_every_action_the_code_logs_is_declared():
+    used = _source_matches(r"AccessLogEntry\.Action\.([A-Z_]+)")
+    assert used, "the pattern finds the uses"
+    assert used <= set(AccessLogEntry.Action.names)
+
+
+def test_every_object_type_the_code_names_is_declared():
+    literals = _source_matches(r"object_type=\"([^\"]+)\"")
+    assert literals <= set(AccessLogEntry.ObjectType.values)
+    # The exports name their table and format: every pair the exports page can give.
+    exports = (ROOT / "supervision" / "views" / "exports.py").read_text()
+    tables = set(re.findall(r"name=\"(\w+)\"", exports)) | set(
+        re.findall(r"_semester_download\(\s*request,\s*\"(\w+)\"", exports)
+    )
+    assert tables == {"students", "session_statistics", "training", "appraisals"}
+    for table in tables:
+        for fmt in (ExportForm.CSV, ExportForm.XLSX):
+            assert f"export.{table}.{fmt}" in AccessLogEntry.ObjectType.values
+
+
+@pytest.mark.parametrize(
+    "model", [CounselingSession, PersonalBook, OutboundReferral, User, Appraisal]
+)
+def test_every_model_logged_as_a_record_is_declared(model):
+    assert model._meta.label_lower in AccessLogEntry.ObjectType.values
+
+
+def test_the_helper_refuses_an_undeclared_action_or_object_type(counselor):
+    request = RequestFactory().get("/")
+    request.user = counselor
+    with pytest.raises(ValueError, match="AccessLogEntry.Action"):
+        access_log_record(
+            request=request, action="peek", object_type=AccessLogEntry.ObjectType.PERSONAL_BOOK
+        )
+    with pytest.raises(ValueError, match="AccessLogEntry.ObjectType"):
+        access_log_record(
+            request=request, action=AccessLogEntry.Action.EXPORT, object_type="export.secrets.csv"
+        )
+    assert not AccessLogEntry.objects.exists()
+
+
+def test_the_log_page_shows_labels_not_codes(client_for, principal, counselor):
+    _record(counselor, object_id="7")
+    request = RequestFactory().get("/")
+    request.user = counselor
+    access_log_record(
+        request=request,
+        action=AccessLogEntry.Action.EXPORT,
+        object_type=AccessLogEntry.ObjectType.EXPORT_SESSIONS_XLSX,
+        object_id="2026/2027-1",
+    )
+    html = client_for(principal).get(reverse("staff:access_log")).content.decode()
+    assert "Membaca buku pribadi siswa" in html and "Buku pribadi" in html
+    assert "Statistik layanan (Excel)" in html
+    assert "counseling.personalbook" not in html and "export.session_statistics" not in html

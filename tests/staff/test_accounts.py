@@ -185,3 +185,95 @@ def test_django_admin_is_for_operators_only(client_for, admin_staff):
         "operator", "op@example.test", TEST_PASSWORD, full_name="Operator"
     )
     assert client_for(operator).get("/admin/").status_code == 200
+
+
+def _edit(client, account, **change):
+    data = {"full_name": account.full_name, "nip": account.nip, "email": account.email}
+    data.update({"is_active": "on", "roles": [Role.COUNSELOR], "version": account.version})
+    return client.post(reverse("staff:account_edit", args=[account.pk]), {**data, **change})
+
+
+def test_nip_written_with_spaces_is_stored_as_its_18_digits(client_for, admin_staff, counselor):
+    response = _edit(client_for(admin_staff), counselor, nip=" 19800101 200501 1 001 ")
+    assert response.status_code == 302
+    counselor.refresh_from_db()
+    assert counselor.nip == "198001012005011001"
+
+
+def test_nip_field_leaves_room_for_the_spaces(client_for, admin_staff, counselor):
+    page = client_for(admin_staff).get(reverse("staff:account_edit", args=[counselor.pk]))
+    widget = str(page.context["form"]["nip"])
+    assert 'maxlength="24"' in widget
+    assert 'inputmode="numeric"' in widget
+
+
+@pytest.mark.parametrize("nip", ["1980 0101", "19800101 200501 1 00A", "1" * 19])
+def test_a_wrong_nip_is_explained_plainly_in_indonesian(client_for, admin_staff, counselor, nip):
+    response = _edit(client_for(admin_staff), counselor, nip=nip)
+    assert response.status_code == 200
+    assert response.context["form"].errors["nip"] == [
+        "NIP harus tepat 18 angka, misalnya 198001012005011001."
+    ]
+    counselor.refresh_from_db()
+    assert counselor.nip == ""
+
+
+def test_a_nip_held_by_another_account_is_refused_with_a_message(
+    client_for, admin_staff, counselor, principal
+):
+    principal.nip = "198001012005011001"
+    principal.save()
+    response = _edit(client_for(admin_staff), counselor, nip="19800101 200501 1 001")
+    assert response.status_code == 200
+    assert response.context["form"].errors["nip"] == ["Akun lain sudah memakai NIP ini."]
+
+
+def test_an_empty_nip_stays_allowed(client_for, admin_staff, counselor):
+    assert _edit(client_for(admin_staff), counselor, nip="   ").status_code == 302
+    counselor.refresh_from_db()
+    assert counselor.nip == ""
+
+
+def test_each_saved_edit_raises_the_account_version(client_for, admin_staff, counselor):
+    client = client_for(admin_staff)
+    page = client.get(reverse("staff:account_edit", args=[counselor.pk]))
+    assert page.context["form"]["version"].value() == 0
+    assert _edit(client, counselor, full_name="Nama Baru").status_code == 302
+    counselor.refresh_from_db()
+    assert (counselor.full_name, counselor.version) == ("Nama Baru", 1)
+
+
+def test_concurrent_account_edits_do_not_overwrite_each_other(client_for, admin_staff, counselor):
+    client = client_for(admin_staff)
+    opened = counselor.version
+    assert _edit(client, counselor, full_name="Disimpan Pertama").status_code == 302
+    counselor.refresh_from_db()
+    counselor.version = opened  # the second window was opened before the first save
+    response = _edit(client, counselor, full_name="Disimpan Kedua", roles=[Role.PRINCIPAL])
+    assert response.status_code == 302
+    assert response["Location"] == reverse("staff:account_edit", args=[counselor.pk])
+    counselor.refresh_from_db()
+    assert (counselor.full_name, counselor.version) == ("Disimpan Pertama", 1)
+    assert list(counselor.role_assignments.values_list("role", flat=True)) == [Role.COUNSELOR]
+    assert AccessLogEntry.objects.filter(action=AccessLogEntry.Action.CHANGE_ACCOUNT).count() == 1
+    shown = client.get(response["Location"])
+    assert "Orang lain mengubah akun ini" in shown.content.decode()
+
+
+def test_temporary_password_page_states_one_plain_rule(client_for, admin_staff, counselor):
+    client = client_for(admin_staff)
+    url = reverse("staff:account_password", args=[counselor.pk])
+    form = client.get(url).context["form"]
+    assert form["new_password1"].help_text == (
+        "Paling sedikit 10 karakter, tidak hanya angka, bukan kata sandi yang umum dipakai, dan "
+        "tidak mirip nama atau nama pengguna."
+    )
+    assert form["new_password2"].help_text == ""
+    response = client.post(url, {"new_password1": "a" * 12, "new_password2": "b" * 12})
+    assert response.context["form"].errors["new_password2"] == ["Kedua kata sandi tidak sama."]
+
+
+def test_the_active_switch_explains_itself_to_a_clerk(client_for, admin_staff, counselor):
+    form = client_for(admin_staff).get(reverse("staff:account_edit", args=[counselor.pk]))
+    help_text = form.context["form"]["is_active"].help_text
+    assert help_text.startswith("Hapus centang jika orang ini meninggalkan sekolah")

@@ -31,8 +31,51 @@ def test_each_demo_account_signs_in_through_the_login_form(client, demo, usernam
 def test_wrong_password_shows_a_message_in_indonesian(client, counselor):
     response = client.post(LOGIN, {"username": "konselor", "password": "salah-sandi-123"})
     assert response.status_code == 200
-    assert "Masukkan" in response.content.decode()
+    assert response.context["form"].non_field_errors() == [
+        "Nama pengguna atau kata sandi salah. Periksa keduanya lalu coba lagi; huruf besar dan "
+        "huruf kecil dibedakan."
+    ]
     assert not response.context["user"].is_authenticated
+
+
+def test_wrong_password_message_reads_plainly_in_english(client, counselor):
+    client.cookies["django_language"] = "en"
+    response = client.post(LOGIN, {"username": "konselor", "password": "salah-sandi-123"})
+    assert response.context["form"].non_field_errors() == [
+        "The username or password is not right. Check both and try again; capital and small "
+        "letters count."
+    ]
+
+
+def test_sign_in_page_names_its_fields_as_staff_say_them(client, db):
+    form = client.get(LOGIN).context["form"]
+    assert (form["username"].label, form["password"].label) == ("Nama pengguna", "Kata sandi")
+
+
+def test_sign_out_says_so_on_the_sign_in_page(client_for, counselor):
+    response = client_for(counselor).post(reverse("logout"), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("login")
+    assert "Anda sudah keluar." in response.content.decode()
+
+
+def test_password_change_form_speaks_plainly(client_for, counselor):
+    client = client_for(counselor)
+    form = client.get(reverse("password_change")).context["form"]
+    assert [field.label for field in form] == [
+        "Kata sandi saat ini",
+        "Kata sandi baru",
+        "Ulangi kata sandi baru",
+    ]
+    assert form["new_password1"].help_text.startswith("Paling sedikit 10 karakter")
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": "keliru-sekali", "new_password1": "a" * 12, "new_password2": "b" * 12},
+    )
+    errors = response.context["form"].errors
+    assert errors["old_password"] == ["Kata sandi Anda saat ini salah. Ketik sekali lagi."]
+    assert errors["new_password2"] == [
+        "Kedua kata sandi baru tidak sama. Ketik kata sandi yang sama dua kali."
+    ]
 
 
 def test_sign_out_ends_the_session(client_for, counselor):
@@ -46,6 +89,7 @@ def test_five_failures_lock_the_username_from_that_address_for_15_minutes(client
         client.post(LOGIN, {"username": "konselor", "password": "salah-sandi-123"})
     locked = client.post(LOGIN, {"username": "konselor", "password": TEST_PASSWORD})
     assert locked.status_code == 429
+    assert "salah 5 kali berturut-turut" in locked.content.decode()
     assert "15 menit" in locked.content.decode()
     assert "_auth_user_id" not in client.session
 

@@ -1,6 +1,9 @@
 """The home page frame and a menu that offers each role only its own pages."""
 
+from pathlib import Path
+
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from staff.models import Role
@@ -125,6 +128,62 @@ def test_user_with_two_roles_gets_both_menus(client_for, school):
     assert {ACCOUNTS, ACCESS_LOG} <= offered
 
 
+def _bar(response) -> list[tuple[str | None, list[str]]]:
+    """The navigation bar as (dropdown label or None for a plain link, urls)."""
+    return [
+        (str(group["label"]) if "label" in group else None, [i["url"] for i in group["items"]])
+        for group in response.context["menu_groups"]
+    ]
+
+
+def test_a_principal_who_is_also_counselor_gets_a_short_bar_of_dropdowns(client_for, school):
+    person = UserFactory(school=school, roles=[Role.PRINCIPAL, Role.COUNSELOR])
+    response = client_for(person).get(reverse("home"))
+    assert _bar(response) == [
+        (None, [reverse("home")]),
+        ("Konseling", [STUDENTS, CLASSES, CASES, COLLABORATION, REFERRALS]),
+        ("Kompetensi & Pelatihan", [APPRAISALS, COMPETENCY, TRAINING]),
+        ("Supervisi & Koordinasi", [DASHBOARD, MEETINGS, ACTION_ITEMS, VISITS, BK_ROOM]),
+        ("Administrasi", [EXPORTS, ACCESS_LOG]),
+    ]
+    html = response.content.decode()
+    assert html.count('data-bs-toggle="dropdown"') == 4 + 1  # the areas and the person's menu
+
+
+@pytest.mark.parametrize("role", EXPECTED_MENUS)
+def test_every_offered_page_is_in_the_bar_once(request, client_for, role):
+    response = client_for(request.getfixturevalue(role)).get(reverse("home"))
+    in_bar = [url for _label, urls in _bar(response) for url in urls]
+    assert sorted(in_bar) == sorted(item["url"] for item in response.context["menu_items"])
+
+
+def test_an_area_with_one_page_for_the_person_is_a_plain_link(client_for, subject_teacher):
+    bar = _bar(client_for(subject_teacher).get(reverse("home")))
+    assert bar == [
+        (None, [reverse("home")]),
+        (None, [MY_REFERRALS]),
+        (None, [TRAINING]),
+        ("Supervisi & Koordinasi", [MEETINGS, ACTION_ITEMS]),
+        (None, [EXPORTS]),
+    ]
+
+
+def test_the_area_of_the_current_page_is_marked_active(client_for, counselor):
+    response = client_for(counselor).get(CASES)
+    active = [group for group in response.context["menu_groups"] if group.get("active")]
+    assert [str(group["label"]) for group in active] == ["Konseling"]
+    assert 'class="dropdown-item active" href="/counseling/cases/" aria-current="page"' in (
+        response.content.decode()
+    )
+
+
+def test_the_dropdowns_script_is_served_from_static(client_for, counselor):
+    html = client_for(counselor).get(reverse("home")).content.decode()
+    assert '<script src="/static/vendor/bootstrap/js/bootstrap.bundle.min.js"></script>' in html
+    bundle = Path(settings.BASE_DIR) / "static" / "vendor" / "bootstrap" / "js"
+    assert "Dropdown" in (bundle / "bootstrap.bundle.min.js").read_text()
+
+
 def test_deactivated_role_holder_gets_nothing(client_for, admin_staff):
     admin_staff.role_assignments.all().delete()
     assert client_for(admin_staff).get(ACCOUNTS).status_code == 404
@@ -147,6 +206,7 @@ def test_home_query_count(client_for, admin_staff, django_assert_num_queries):
     ("full_name", "short"),
     [
         ("Drs. H. Ahmad Fauzi, M.Pd.", "Ahmad"),
+        ("Dra. Siti Aminah, M.Pd.", "Siti"),
         ("Moh. Rizal Efendi, S.Psi.", "Rizal"),
         ("Hj Siti Aminah", "Siti"),
         ("Ratna", "Ratna"),

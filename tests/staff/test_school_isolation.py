@@ -3,6 +3,7 @@
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from staff.models import AccessLogEntry
 from staff.services import access_log_record
 from tests.conftest import ROLE_FIXTURES
 
@@ -25,7 +26,10 @@ def first_school_cast(request, rf):
     http_request = rf.get("/", REMOTE_ADDR="10.0.0.1")
     http_request.user = cast["counselor"]
     access_log_record(
-        request=http_request, action="view_personal_book", object_type="x", object_id="1"
+        request=http_request,
+        action=AccessLogEntry.Action.VIEW_PERSONAL_BOOK,
+        object_type=AccessLogEntry.ObjectType.PERSONAL_BOOK,
+        object_id="1",
     )
     return cast
 

@@ -131,6 +131,25 @@ def test_bad_event_input_is_explained_and_nothing_saved(client_for, principal, o
     assert not TrainingEvent.objects.exists()
 
 
+@pytest.mark.parametrize("hours", ["0", "-2", "2.5", "2,5", "lima", "501", ""])
+def test_hours_other_than_whole_jp_in_range_get_one_plain_message(client_for, principal, hours):
+    response = client_for(principal).post(
+        reverse("staff:training_create"), _event_data(hours=hours)
+    )
+    assert response.context["form"].errors["hours"] == [
+        "Isi lamanya dalam bilangan bulat JP dari 1 sampai 500, misalnya 8."
+    ]
+    assert not TrainingEvent.objects.exists()
+
+
+def test_the_hours_field_says_what_a_jp_is(client_for, principal):
+    form = client_for(principal).get(reverse("staff:training_create")).context["form"]
+    assert form["hours"].label == "Lama dalam JP (jam pelajaran)"
+    assert "45 menit" in form["hours"].help_text
+    assert 'min="1"' in str(form["hours"]) and 'max="500"' in str(form["hours"])
+    assert form.fields["kind"].choices[0] == ("", "Pilih jenis kegiatan")
+
+
 def test_every_counselor_is_a_participant_of_an_mgbk_meeting_at_once(school, principal, counselor):
     other = UserFactory(school=school, roles=[Role.COUNSELOR])
     event = training_event_create(
