@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from counseling.cases import StaleEdit, counselors_of
@@ -311,6 +311,20 @@ def _check_assignee(school_id: int, assignee: User) -> None:
 
 
 @transaction.atomic
+def _check_due_on(meeting: Meeting | None, due_on: datetime.date | None) -> None:
+    """An action item of a meeting falls due on the meeting's day or later."""
+    if meeting is None or due_on is None:
+        return
+    held_on = timezone.localtime(meeting.starts_at).date()
+    if due_on < held_on:
+        raise ValidationError(
+            {
+                "due_on": _("The due date cannot be before the meeting (%(day)s).")
+                % {"day": formats.date_format(held_on, "SHORT_DATE_FORMAT")}
+            }
+        )
+
+
 def action_item_add(
     *,
     created_by: User,
@@ -332,6 +346,7 @@ def action_item_add(
     if meeting is not None and meeting.school_id != school_id:
         raise ValidationError(_("The meeting belongs to another school."))
     _check_assignee(school_id, assignee)
+    _check_due_on(meeting, due_on)
     item = ActionItem(
         school_id=school_id,
         meeting=meeting,
@@ -363,6 +378,7 @@ def action_item_update(
             {"assignee": _("An agreed action of an evaluation stays with its BK teacher.")}
         )
     _check_assignee(item.school_id, assignee)
+    _check_due_on(item.meeting, due_on)
     updated = ActionItem.objects.filter(pk=item.pk, version=version).update(
         description=description.strip(),
         assignee=assignee,

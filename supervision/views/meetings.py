@@ -28,6 +28,7 @@ from supervision.access import (
     meetings_managed_by,
     meetings_visible_to,
 )
+from supervision.dates import day_from_query
 from supervision.forms import (
     ActionItemEditForm,
     ActionItemForm,
@@ -387,11 +388,8 @@ def my_action_items(request: HttpRequest) -> HttpResponse:
 
 def _past_day(value: str) -> datetime.date | None:
     """A day before today from the query string; None for anything else."""
-    try:
-        day = datetime.date.fromisoformat(value)
-    except ValueError:
-        return None
-    return day if day < timezone.localdate() else None
+    day = day_from_query(value)
+    return day if day is not None and day < timezone.localdate() else None
 
 
 def _back_to(item: ActionItem, fallback: str = "supervision:my_action_items") -> HttpResponse:
