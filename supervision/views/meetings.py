@@ -325,7 +325,7 @@ def meeting_minutes(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "supervision/meeting_minutes.html",
-        {"form": form, "meeting": meeting, "yours": yours},
+        {"form": form, "meeting": meeting, "invitations": invitations, "yours": yours},
     )
 
 

@@ -120,6 +120,28 @@ def test_minutes_need_every_invitee_marked_and_the_minutes_written(
     assert not held.has_minutes
 
 
+def test_the_minutes_form_shows_the_meeting_it_records(
+    client_for, vice_principal, counselor, homeroom_teacher, held
+):
+    held.title = "Koordinasi awal semester"
+    held.agenda = "1. Program semester\n2. Jadwal klasikal"
+    held.place = "Ruang rapat guru"
+    held.save()
+    response = client_for(vice_principal).get(
+        reverse("supervision:meeting_minutes", args=[held.pk])
+    )
+    html = response.content.decode()
+    start = html.index('data-testid="meeting-summary"')
+    summary = html[start : html.index("</section>", start)]
+    assert "Koordinasi awal semester" in summary and "Ruang rapat guru" in summary
+    assert "1. Program semester<br>2. Jadwal klasikal" in summary
+    assert timezone.localtime(held.starts_at).strftime("%H:%M") in summary
+    invitees = summary[summary.index('data-testid="summary-invitees"') :]
+    for person in (vice_principal, counselor, homeroom_teacher):
+        assert person.full_name in invitees
+    assert 'data-testid="attendance-legend"' in html
+
+
 def test_minutes_wait_until_the_meeting_began(client_for, vice_principal, counselor, next_week):
     future = MeetingFactory(organizer=vice_principal, starts_at=local(next_week, 9))
     response = client_for(vice_principal).get(
