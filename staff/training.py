@@ -32,6 +32,7 @@ from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy
 
 from staff.access import (
     Permission,
@@ -60,6 +61,10 @@ from staff.selectors import counselors_of
 from staff.uploads import document_check
 
 TRAINING_WINDOW = datetime.timedelta(days=365)
+NO_CERTIFICATE_WHEN_ABSENT = gettext_lazy(
+    "You were marked absent or excused at this event, so no certificate is uploaded for it. "
+    "If that is a mistake, ask whoever records the attendance to correct it."
+)
 NOT_ATTENDED = (TrainingParticipation.Attendance.ABSENT, TrainingParticipation.Attendance.EXCUSED)
 RECORDED = (
     TrainingParticipation.Attendance.PRESENT,
@@ -720,6 +725,8 @@ def certificate_upload(
     stored under a random name. A new upload replaces the one shown."""
     if participation.counselor_id != by.pk or participation.withdrawn_at is not None:
         raise ValidationError(_("Only the delegate uploads the certificate."))
+    if not participation.may_hold_certificate:
+        raise ValidationError(NO_CERTIFICATE_WHEN_ABSENT)
     participation.certificate = document_check(upload, stem="certificate")
     participation.certificate_uploaded_at = timezone.now()
     # Saved last: the file is written to storage only once the checks are done.
