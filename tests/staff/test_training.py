@@ -18,7 +18,9 @@ from staff.models import (
     TrainingParticipation,
 )
 from staff.training import (
+    NO_CERTIFICATE_WHEN_ABSENT,
     attendance_record,
+    certificate_upload,
     dissemination_overdue,
     dissemination_report_save,
     mgbk_attendance_rates,
@@ -687,3 +689,73 @@ def test_the_training_pages_keep_to_the_strict_csp(client_for, principal, event,
     for url in pages:
         html = client.get(url).content.decode()
         assert "<script>" not in html and "style=" not in html, url
+
+
+# A certificate proves attendance: a delegate marked absent or excused is not offered the upload,
+# and an upload sent anyway is refused with a message.
+
+NOT_ATTENDING = [Attendance.ABSENT, Attendance.EXCUSED]
+
+
+def _upload_url(participation) -> str:
+    return reverse("staff:certificate_upload", args=[participation.pk])
+
+
+@pytest.mark.parametrize("attendance", NOT_ATTENDING)
+def test_no_certificate_upload_is_offered_to_a_delegate_who_did_not_attend(
+    client_for, counselor, delegation, attendance
+):
+    delegation.attendance = attendance
+    delegation.save()
+    client = client_for(counselor)
+    for page in (
+        reverse("staff:training_detail", args=[delegation.event_id]),
+        reverse("staff:training_list"),
+    ):
+        assert _upload_url(delegation) not in client.get(page).content.decode()
+
+
+@pytest.mark.parametrize("attendance", [Attendance.PRESENT, Attendance.UNRECORDED])
+def test_the_upload_is_offered_to_a_delegate_present_or_not_yet_recorded(
+    client_for, counselor, delegation, attendance
+):
+    delegation.attendance = attendance
+    delegation.save()
+    client = client_for(counselor)
+    for page in (
+        reverse("staff:training_detail", args=[delegation.event_id]),
+        reverse("staff:training_list"),
+    ):
+        assert _upload_url(delegation) in client.get(page).content.decode()
+
+
+@pytest.mark.parametrize("attendance", NOT_ATTENDING)
+def test_an_upload_for_an_event_not_attended_is_refused(
+    client_for, media, counselor, delegation, attendance
+):
+    delegation.attendance = attendance
+    delegation.save()
+    response = client_for(counselor).post(
+        _upload_url(delegation),
+        {"certificate": SimpleUploadedFile("sertifikat.png", _png())},
+        follow=True,
+    )
+    assert response.redirect_chain[-1][0] == reverse(
+        "staff:training_detail", args=[delegation.event_id]
+    )
+    assert str(NO_CERTIFICATE_WHEN_ABSENT) in [str(m) for m in response.context["messages"]]
+    delegation.refresh_from_db()
+    assert not delegation.certificate
+
+
+def test_the_service_refuses_a_certificate_of_an_absent_delegate(media, counselor, delegation):
+    delegation.attendance = Attendance.ABSENT
+    delegation.save()
+    with pytest.raises(ValidationError):
+        certificate_upload(
+            participation=delegation,
+            by=counselor,
+            upload=SimpleUploadedFile("sertifikat.png", _png()),
+        )
+    delegation.refresh_from_db()
+    assert not delegation.certificate
