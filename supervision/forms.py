@@ -338,6 +338,53 @@ class VisitPlanForm(forms.Form):
         ]
 
 
+class VisitRescheduleForm(PlausibleDates, forms.Form):
+    """Another day of the semester for a visit still planned."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    planned_on = forms.DateField(label=_("New date"), widget=_date_input())
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=300,
+        required=False,
+        help_text=_("Optional; the BK teacher reads it in the e-mail."),
+    )
+
+    def __init__(self, *args, visit: SupervisionVisit, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.visit = visit
+
+    def clean_planned_on(self) -> datetime.date:
+        day = self.cleaned_data["planned_on"]
+        semester = self.visit.semester
+        if not semester.start_date <= day <= semester.end_date:
+            raise forms.ValidationError(
+                _("Choose a day within the semester (%(first)s – %(last)s).")
+                % {
+                    "first": formats.date_format(semester.start_date, "SHORT_DATE_FORMAT"),
+                    "last": formats.date_format(semester.end_date, "SHORT_DATE_FORMAT"),
+                }
+            )
+        if day == self.visit.planned_on:
+            raise forms.ValidationError(_("Choose a day other than the one planned."))
+        return day
+
+
+class VisitCancelForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    reason = forms.CharField(
+        label=_("Why is it cancelled?"),
+        max_length=300,
+        help_text=_("The BK teacher reads this; the visit stays on record, marked cancelled."),
+    )
+
+    def clean_reason(self) -> str:
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError(_("Say why the visit is cancelled."))
+        return reason
+
+
 SCORE_CHOICES = [
     (1, _("1 — not yet")),
     (2, _("2 — partly")),

@@ -378,7 +378,10 @@ def action_item_update(
             {"assignee": _("An agreed action of an evaluation stays with its BK teacher.")}
         )
     _check_assignee(item.school_id, assignee)
-    _check_due_on(item.meeting, due_on)
+    # An older item keeps its date; a new date must fit. (A model form may have set the new
+    # date on `item` already: compare with the saved one.)
+    if due_on != ActionItem.objects.values_list("due_on", flat=True).get(pk=item.pk):
+        _check_due_on(item.meeting, due_on)
     updated = ActionItem.objects.filter(pk=item.pk, version=version).update(
         description=description.strip(),
         assignee=assignee,
