@@ -7,7 +7,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from supervision.models import SupervisionVisit, VisitChange
+from supervision.models import ChecklistItem, SupervisionScore, SupervisionVisit, VisitChange
 from supervision.selectors import visits_by_stage
 
 
@@ -165,3 +165,20 @@ def test_planning_visits_tells_each_counselor(
     assert response.status_code == 302
     (message,) = mailoutbox
     assert message.to == [counselor.email]
+
+
+@pytest.mark.parametrize(("language", "shown"), [("id", "3,25"), ("en", "3.25")])
+def test_the_average_score_is_written_as_the_language_writes_decimals(
+    client_for, principal, visit, language, shown
+):
+    items = list(ChecklistItem.objects.filter(focus=visit.focus, is_active=True)[:4])
+    SupervisionScore.objects.bulk_create(
+        SupervisionScore(visit=visit, item=item, score=score)
+        for item, score in zip(items, [3, 3, 3, 4], strict=True)
+    )
+    SupervisionVisit.objects.filter(pk=visit.pk).update(stage=SupervisionVisit.Stage.OBSERVED)
+    client = client_for(principal)
+    client.post(reverse("set_language"), {"language": language, "next": "/"})
+    detail = client.get(reverse("supervision:visit_detail", args=[visit.pk])).content.decode()
+    listing = client.get(reverse("supervision:visit_list")).content.decode()
+    assert shown in detail and shown in listing
