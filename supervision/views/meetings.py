@@ -4,12 +4,13 @@ attendance and minutes, action items, and the performance evaluations of a limit
 import datetime
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -59,6 +60,39 @@ def _typed(form) -> list[tuple[str, str]]:
         for name, value in form.cleaned_data.items()
         if name in form.fields and isinstance(value, str) and value.strip()
     ]
+
+
+# The fields of a meeting compared when two edits meet, in the form's order.
+MEETING_COMPARED = ["kind", "title", "day", "start_time", "end_time", "place", "agenda", "people"]
+
+
+def _shown(field, value) -> str:
+    """A form value as a person reads it, for the table of differences."""
+    if value in (None, "", []):
+        return ""
+    if isinstance(value, datetime.time):
+        return formats.time_format(value, "H:i")
+    if isinstance(value, datetime.date):
+        return formats.date_format(value, "j F Y")
+    if isinstance(field, forms.ModelMultipleChoiceField):
+        chosen = value if hasattr(value, "model") else field.queryset.filter(pk__in=value)
+        return ", ".join(sorted(field.label_from_instance(item) for item in chosen))
+    choices = dict(getattr(field, "choices", ()) or ())
+    return str(choices.get(value, value))
+
+
+def _differences(form, saved, names) -> list[dict[str, str]]:
+    """Where the saved version (another person's edit, as the unbound form `saved` shows it)
+    and what this person submitted differ: rows of label, theirs, yours
+    (counseling/_conflict_differences.html)."""
+    rows = []
+    for name in names:
+        field = form.fields[name]
+        theirs = _shown(field, saved.get_initial_for_field(saved.fields[name], name))
+        yours = _shown(field, form.cleaned_data.get(name))
+        if theirs != yours:
+            rows.append({"label": field.label, "theirs": theirs, "yours": yours})
+    return rows
 
 
 def _calendar_response(content: bytes, filename: str) -> HttpResponse:
@@ -170,17 +204,19 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     )
                 except StaleEdit as stale:
                     messages.error(request, STALE_MESSAGE)
+                    saved = MeetingEditForm(
+                        school_id=meeting.school_id,
+                        organizer=meeting.organizer,
+                        meeting=stale.current,
+                    )
                     return render(
                         request,
                         "supervision/meeting_form.html",
                         {
-                            "form": MeetingEditForm(
-                                school_id=meeting.school_id,
-                                organizer=meeting.organizer,
-                                meeting=stale.current,
-                            ),
+                            "form": saved,
                             "meeting": meeting,
-                            "yours": _typed(form),
+                            "differences": _differences(form, saved, MEETING_COMPARED),
+                            "stale": True,
                         },
                     )
                 except ValidationError as error:
@@ -285,7 +321,7 @@ def meeting_minutes(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("supervision:meeting_detail", pk=meeting.pk)
     invitations = selectors.meeting_invitations(meeting)
     reports = services.reports_to_present(meeting)
-    yours = None
+    differences = None
     if request.method == "POST":
         form = MinutesForm(request.POST, instance=meeting, invitations=invitations, reports=reports)
         if form.is_valid():
@@ -301,14 +337,17 @@ def meeting_minutes(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             except StaleEdit as stale:
                 messages.error(request, STALE_MESSAGE)
-                yours = _typed(form)
                 meeting = stale.current
                 invitations = selectors.meeting_invitations(meeting)
+                submitted = form
                 form = MinutesForm(
                     instance=meeting,
                     invitations=invitations,
                     reports=reports,
                     initial={"version": meeting.version},
+                )
+                differences = _differences(
+                    submitted, form, [name for name in form.fields if name != "version"]
                 )
             except ValidationError as error:
                 add_form_errors(form, error)
@@ -325,7 +364,12 @@ def meeting_minutes(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "supervision/meeting_minutes.html",
-        {"form": form, "meeting": meeting, "invitations": invitations, "yours": yours},
+        {
+            "form": form,
+            "meeting": meeting,
+            "invitations": invitations,
+            "differences": differences,
+        },
     )
 
 

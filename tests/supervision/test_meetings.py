@@ -165,7 +165,8 @@ def test_two_editors_of_the_minutes_do_not_overwrite_each_other(
     response = client_for(principal).post(url, second)
     assert response.status_code == 200
     html = response.content.decode()
-    assert 'data-testid="stale-edit"' in html and "Versi kepala sekolah." in html
+    assert 'data-testid="yours">Versi kepala sekolah.' in html
+    assert 'data-testid="theirs">Versi wakasek.' in html
     held.refresh_from_db()
     assert held.minutes == "Versi wakasek."
 
@@ -185,10 +186,26 @@ def test_meeting_edit_refuses_a_stale_version(client_for, vice_principal, princi
         "version": "0",
     }
     assert client_for(vice_principal).post(url, form).status_code == 302
-    response = client_for(principal).post(url, {**form, "title": "Judul lain"})
+    response = client_for(principal).post(
+        url, {**form, "title": "Judul lain", "start_time": "13:00", "end_time": "14:00"}
+    )
     assert response.status_code == 200
     meeting.refresh_from_db()
     assert (meeting.title, meeting.version) == ("Judul baru", 1)
+    # The other person's version is in the form (to save again knowingly), and where the two
+    # differ is listed side by side: the title and the times, nothing else.
+    assert response.context["form"]["title"].value() == "Judul baru"
+    assert response.context["form"]["version"].value() == 1
+    rows = {
+        str(row["label"]): (row["theirs"], row["yours"]) for row in response.context["differences"]
+    }
+    assert rows == {
+        "Judul": ("Judul baru", "Judul lain"),
+        "Mulai pukul": ("09:00", "13:00"),
+        "Selesai pukul": ("10:00", "14:00"),
+    }
+    html = response.content.decode()
+    assert 'data-testid="theirs">Judul baru' in html and 'data-testid="yours">Judul lain' in html
 
 
 def test_cancelled_meeting_can_no_longer_change(client_for, vice_principal, next_week):
