@@ -57,7 +57,7 @@ from staff.models import (
     User,
 )
 from staff.selectors import counselors_of
-from staff.uploads import document_check
+from staff.uploads import document_check, materials_check
 
 TRAINING_WINDOW = datetime.timedelta(days=365)
 NO_CERTIFICATE_WHEN_ABSENT = gettext_lazy(
@@ -773,7 +773,7 @@ def dissemination_report_save(
         )
     values = {"summary": summary.strip(), "materials": materials.strip(), "shared_on": shared_on}
     if materials_file:
-        materials_file = document_check(materials_file, stem="materials")
+        materials_file = materials_check(materials_file, stem="materials")
     if version is None:
         report = DisseminationReport(
             school_id=participation.school_id, participation=participation, **values

@@ -34,6 +34,7 @@ from tests.factories import (
     UserFactory,
     framework_competencies,
 )
+from tests.staff import test_uploads as uploads_test
 
 # Some tests reach the database only through request.getfixturevalue; the mark keeps them
 # among the database tests, before the transactional ones empty the database.
@@ -759,3 +760,43 @@ def test_the_service_refuses_a_certificate_of_an_absent_delegate(media, counselo
         )
     delegation.refresh_from_db()
     assert not delegation.certificate
+
+
+# Materials of other kinds on the report page (staff.uploads.materials_check)
+
+
+def _write_report(client, delegation, upload):
+    with mock.patch("staff.views.training.timezone.localdate", return_value=date(2026, 9, 15)):
+        return client.post(
+            reverse("staff:dissemination_write", args=[delegation.pk]),
+            {
+                "summary": "Langkah konseling kelompok.",
+                "materials": "",
+                "shared_on": "2026-09-14",
+                "materials_file": upload,
+            },
+        )
+
+
+def test_the_report_page_takes_a_presentation(client_for, media, counselor, delegation):
+    upload = SimpleUploadedFile(
+        "slide.pptx", uploads_test._office("ppt/presentation.xml", uploads_test.SLIDES)
+    )
+    response = _write_report(client_for(counselor), delegation, upload)
+    assert response.status_code == 302
+    report = DisseminationReport.objects.get()
+    assert report.materials_file.name.endswith(".pptx")
+    download = client_for(counselor).get(reverse("staff:dissemination_materials", args=[report.pk]))
+    assert download["Content-Type"].endswith("presentationml.presentation")
+
+
+def test_the_report_page_refuses_another_kind_with_a_message(
+    client_for, media, counselor, delegation
+):
+    upload = SimpleUploadedFile(
+        "modul.docm", uploads_test._office("word/document.xml", uploads_test.WORD_MACROS)
+    )
+    response = _write_report(client_for(counselor), delegation, upload)
+    assert response.status_code == 200
+    assert "materials_file" in response.context["form"].errors
+    assert not DisseminationReport.objects.exists()
