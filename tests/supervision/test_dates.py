@@ -31,19 +31,6 @@ def held(vice_principal, counselor):
     )
 
 
-@pytest.fixture
-def visit(school, principal, counselor):
-    semester = school.semesters.get(is_current=True)
-    return SupervisionVisit.objects.create(
-        school=school,
-        semester=semester,
-        counselor=counselor,
-        supervisor=principal,
-        focus=SupervisionVisit.Focus.PERSONAL_BOOKS,
-        planned_on=semester.start_date,
-    )
-
-
 # Query strings
 
 

@@ -11,23 +11,6 @@ from supervision.models import ChecklistItem, SupervisionScore, SupervisionVisit
 from supervision.selectors import visits_by_stage
 
 
-@pytest.fixture
-def semester(school):
-    return school.semesters.get(is_current=True)
-
-
-@pytest.fixture
-def visit(school, semester, principal, counselor):
-    return SupervisionVisit.objects.create(
-        school=school,
-        semester=semester,
-        counselor=counselor,
-        supervisor=principal,
-        focus=SupervisionVisit.Focus.PERSONAL_BOOKS,
-        planned_on=semester.start_date,
-    )
-
-
 def _reschedule(client, visit, day, **extra):
     data = {"version": str(visit.version), "planned_on": day, "reason": "Rapat dinas.", **extra}
     return client.post(reverse("supervision:visit_reschedule", args=[visit.pk]), data)
