@@ -47,7 +47,7 @@ from supervision.scheduling import find_conflicts, occurrences
 # Lazy: a module-level constant must be translated per request, not at import.
 STALE_MESSAGE = gettext_lazy(
     "Someone else saved this while you were editing it. Nothing of yours was saved. The "
-    "form now shows what is saved; your text is below it — compare, then save again."
+    "form now shows what is saved; your text is above it — compare, then save again."
 )
 SAVE_ANYWAY = "save_anyway"
 
