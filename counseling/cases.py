@@ -35,14 +35,7 @@ from staff.access import Permission, can
 from staff.caching import school_data_changed
 from staff.models import User
 from staff.selectors import counselors_of
-
-
-class StaleEdit(Exception):
-    """Somebody else saved the record after the form was opened; nothing was written."""
-
-    def __init__(self, current):
-        super().__init__("stale edit")
-        self.current = current
+from staff.services import StaleEdit  # noqa: F401 (raised here; callers import it from here too)
 
 
 def _check_counselors(school_id: int, counselor: User, co_handlers: Iterable[User]) -> list[User]:

@@ -16,13 +16,13 @@ from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from counseling.cases import StaleEdit
 from counseling.importing import classroom_key, nisn_of_another_school_message, nisn_problem
 from counseling.models import Classroom, Student
 from counseling.promotion import ROMAN, last_grade, next_academic_year
 from staff.caching import school_data_changed
 from staff.models import AcademicYear, Role, School, User
 from staff.selectors import active_holders_of, counselors_of, current_academic_year
+from staff.services import StaleEdit
 
 # The grades of a school level: SMP 7–9, SMA and SMK 10–12.
 GRADES_PER_LEVEL = 3

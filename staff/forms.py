@@ -15,7 +15,7 @@ from staff.models import (
     nip_validator,
 )
 from staff.training import KIND_TRAINING, WHEN_PAST, WHEN_UPCOMING
-from staff.uploads import document_check
+from staff.uploads import document_check, materials_check
 
 # Roles a school's administrative staff may hand out; district roles belong to the operators.
 SCHOOL_ROLES = [choice for choice in Role.choices if choice[0] != Role.DISTRICT_SUPERVISOR]
@@ -264,13 +264,14 @@ class TrainingListFilterForm(DateRangeFilterForm):
 
 
 DOCUMENT_ACCEPT = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
+MATERIALS_ACCEPT = DOCUMENT_ACCEPT + ",.docx,.pptx,.xlsx"
 MAX_TRAINING_HOURS = 500
 
 
-def checked_upload(upload, *, stem: str):
+def checked_upload(upload, *, stem: str, check=document_check):
     """A new upload checked by its content (staff.uploads); a file already stored as it is."""
     if upload and hasattr(upload, "content_type"):
-        return document_check(upload, stem=stem)
+        return check(upload, stem=stem)
     return upload
 
 
@@ -431,8 +432,11 @@ class DisseminationReportForm(forms.ModelForm):
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 6}),
             "materials": forms.Textarea(attrs={"rows": 3}),
-            "materials_file": forms.FileInput(attrs={"accept": DOCUMENT_ACCEPT}),
+            "materials_file": forms.FileInput(attrs={"accept": MATERIALS_ACCEPT}),
             "shared_on": DateInput(),
+        }
+        help_texts = {
+            "materials_file": _("PDF, Word, PowerPoint, Excel, JPG or PNG, at most 10 MB."),
         }
 
     def __init__(self, *args, **kwargs):
@@ -441,4 +445,6 @@ class DisseminationReportForm(forms.ModelForm):
             self.fields["version"].initial = self.instance.version
 
     def clean_materials_file(self):
-        return checked_upload(self.cleaned_data.get("materials_file"), stem="materials")
+        return checked_upload(
+            self.cleaned_data.get("materials_file"), stem="materials", check=materials_check
+        )

@@ -31,7 +31,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from staff.access import (
     Permission,
@@ -58,9 +58,13 @@ from staff.models import (
 )
 from staff.selectors import counselors_of
 from staff.services import StaleEdit
-from staff.uploads import document_check
+from staff.uploads import document_check, materials_check
 
 TRAINING_WINDOW = datetime.timedelta(days=365)
+NO_CERTIFICATE_WHEN_ABSENT = gettext_lazy(
+    "You were marked absent or excused at this event, so no certificate is uploaded for it. "
+    "If that is a mistake, ask whoever records the attendance to correct it."
+)
 NOT_ATTENDED = (TrainingParticipation.Attendance.ABSENT, TrainingParticipation.Attendance.EXCUSED)
 RECORDED = (
     TrainingParticipation.Attendance.PRESENT,
@@ -713,6 +717,8 @@ def certificate_upload(
     stored under a random name. A new upload replaces the one shown."""
     if participation.counselor_id != by.pk or participation.withdrawn_at is not None:
         raise ValidationError(_("Only the delegate uploads the certificate."))
+    if not participation.may_hold_certificate:
+        raise ValidationError(NO_CERTIFICATE_WHEN_ABSENT)
     participation.certificate = document_check(upload, stem="certificate")
     participation.certificate_uploaded_at = timezone.now()
     # Saved last: the file is written to storage only once the checks are done.
@@ -760,7 +766,7 @@ def dissemination_report_save(
         )
     values = {"summary": summary.strip(), "materials": materials.strip(), "shared_on": shared_on}
     if materials_file:
-        materials_file = document_check(materials_file, stem="materials")
+        materials_file = materials_check(materials_file, stem="materials")
     if version is None:
         report = DisseminationReport(
             school_id=participation.school_id, participation=participation, **values

@@ -4,7 +4,7 @@ import datetime
 
 from django import forms
 from django.db.models import Q, QuerySet
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from staff.models import (
@@ -18,6 +18,7 @@ from staff.models import (
     User,
 )
 from staff.scoring import INDICATOR_SCORES
+from supervision.dates import validate_plausible_day
 from supervision.meetings import INVITABLE_ROLES, members_of
 from supervision.models import (
     ActionItem,
@@ -42,6 +43,17 @@ def _time_input() -> forms.TimeInput:
     return forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
+class PlausibleDates:
+    """Every date field of the form refuses a year the records cannot hold (see
+    supervision.dates): a clear message instead of an overflow further on."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.DateField):
+                field.validators.append(validate_plausible_day)
+
+
 class PersonChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: User) -> str:
         return obj.full_name or obj.username
@@ -55,7 +67,7 @@ class PeopleChoiceField(forms.ModelMultipleChoiceField):
 # --- Meetings ---------------------------------------------------------------------------------
 
 
-class MeetingForm(forms.ModelForm):
+class MeetingForm(PlausibleDates, forms.ModelForm):
     """Scheduling or changing a meeting: a day with a start and an end time, and the people
     invited by name or by role."""
 
@@ -227,7 +239,7 @@ class MinutesForm(forms.ModelForm):
         }
 
 
-class ActionItemForm(forms.ModelForm):
+class ActionItemForm(PlausibleDates, forms.ModelForm):
     class Meta:
         model = ActionItem
         fields = ["description", "assignee", "due_on", "competency"]
@@ -326,6 +338,53 @@ class VisitPlanForm(forms.Form):
         ]
 
 
+class VisitRescheduleForm(PlausibleDates, forms.Form):
+    """Another day of the semester for a visit still planned."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    planned_on = forms.DateField(label=_("New date"), widget=_date_input())
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=300,
+        required=False,
+        help_text=_("Optional; the BK teacher reads it in the e-mail."),
+    )
+
+    def __init__(self, *args, visit: SupervisionVisit, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.visit = visit
+
+    def clean_planned_on(self) -> datetime.date:
+        day = self.cleaned_data["planned_on"]
+        semester = self.visit.semester
+        if not semester.start_date <= day <= semester.end_date:
+            raise forms.ValidationError(
+                _("Choose a day within the semester (%(first)s – %(last)s).")
+                % {
+                    "first": formats.date_format(semester.start_date, "SHORT_DATE_FORMAT"),
+                    "last": formats.date_format(semester.end_date, "SHORT_DATE_FORMAT"),
+                }
+            )
+        if day == self.visit.planned_on:
+            raise forms.ValidationError(_("Choose a day other than the one planned."))
+        return day
+
+
+class VisitCancelForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    reason = forms.CharField(
+        label=_("Why is it cancelled?"),
+        max_length=300,
+        help_text=_("The BK teacher reads this; the visit stays on record, marked cancelled."),
+    )
+
+    def clean_reason(self) -> str:
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError(_("Say why the visit is cancelled."))
+        return reason
+
+
 SCORE_CHOICES = [
     (1, _("1 — not yet")),
     (2, _("2 — partly")),
@@ -334,7 +393,7 @@ SCORE_CHOICES = [
 ]
 
 
-class VisitObservationForm(forms.ModelForm):
+class VisitObservationForm(PlausibleDates, forms.ModelForm):
     """The observation: the date, notes and a score 1–4 for each checklist item."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
@@ -371,7 +430,7 @@ class VisitObservationForm(forms.ModelForm):
         return {item.pk: self.cleaned_data[f"score_{item.pk}"] for item in self.items}
 
 
-class VisitFeedbackForm(forms.ModelForm):
+class VisitFeedbackForm(PlausibleDates, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
     class Meta:
@@ -405,7 +464,7 @@ class TrainingChoiceField(forms.ModelChoiceField):
         return f"{obj.starts_on:%d-%m-%Y} — {obj.title} ({obj.get_kind_display()})"
 
 
-class VisitFollowUpForm(forms.ModelForm):
+class VisitFollowUpForm(PlausibleDates, forms.ModelForm):
     """How the recommendations are followed up: an action item for the counselor, a coaching
     meeting, a training, or several of them."""
 
@@ -455,10 +514,28 @@ class VisitFollowUpForm(forms.ModelForm):
             self.add_error("action_due_on", _("Give the action item a due date."))
         if due is not None and not action:
             self.add_error("action", _("Say what is to be done by that date."))
+        self._check_dates(cleaned.get("followed_up_on"), due)
         linked = cleaned.get("follow_up_meeting") or cleaned.get("follow_up_training")
         if not action and not linked and not self.errors:
             raise forms.ValidationError(NO_FOLLOW_UP_LINK)
         return cleaned
+
+    def _check_dates(self, followed_up_on: datetime.date | None, due: datetime.date | None):
+        """The follow-up comes after the feedback and not later than today; its action item
+        falls due after it."""
+        if followed_up_on is None:
+            return
+        feedback_on = self.instance.feedback_on
+        if feedback_on and followed_up_on < feedback_on:
+            self.add_error(
+                "followed_up_on",
+                _("The follow-up cannot come before the feedback (%(day)s).")
+                % {"day": formats.date_format(feedback_on, "SHORT_DATE_FORMAT")},
+            )
+        elif followed_up_on > timezone.localdate():
+            self.add_error("followed_up_on", _("The follow-up date cannot be in the future."))
+        if due is not None and due < followed_up_on:
+            self.add_error("action_due_on", _("The due date cannot be before the follow-up date."))
 
 
 # --- Facilities -------------------------------------------------------------------------------

@@ -13,13 +13,14 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from counseling.cases import StaleEdit, counselors_of
+from counseling.cases import counselors_of
 from staff.access import Permission, can
 from staff.caching import school_data_changed
 from staff.models import Competency, DisseminationReport, Role, User
+from staff.services import StaleEdit
 from supervision import notifications
 from supervision.models import (
     ActionItem,
@@ -311,6 +312,20 @@ def _check_assignee(school_id: int, assignee: User) -> None:
 
 
 @transaction.atomic
+def _check_due_on(meeting: Meeting | None, due_on: datetime.date | None) -> None:
+    """An action item of a meeting falls due on the meeting's day or later."""
+    if meeting is None or due_on is None:
+        return
+    held_on = timezone.localtime(meeting.starts_at).date()
+    if due_on < held_on:
+        raise ValidationError(
+            {
+                "due_on": _("The due date cannot be before the meeting (%(day)s).")
+                % {"day": formats.date_format(held_on, "SHORT_DATE_FORMAT")}
+            }
+        )
+
+
 def action_item_add(
     *,
     created_by: User,
@@ -332,6 +347,7 @@ def action_item_add(
     if meeting is not None and meeting.school_id != school_id:
         raise ValidationError(_("The meeting belongs to another school."))
     _check_assignee(school_id, assignee)
+    _check_due_on(meeting, due_on)
     item = ActionItem(
         school_id=school_id,
         meeting=meeting,
@@ -363,6 +379,10 @@ def action_item_update(
             {"assignee": _("An agreed action of an evaluation stays with its BK teacher.")}
         )
     _check_assignee(item.school_id, assignee)
+    # An older item keeps its date; a new date must fit. (A model form may have set the new
+    # date on `item` already: compare with the saved one.)
+    if due_on != ActionItem.objects.values_list("due_on", flat=True).get(pk=item.pk):
+        _check_due_on(item.meeting, due_on)
     updated = ActionItem.objects.filter(pk=item.pk, version=version).update(
         description=description.strip(),
         assignee=assignee,

@@ -14,12 +14,13 @@ from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from staff.models import User
 from supervision.ical import calendar_bytes, meeting_event, meeting_link
-from supervision.models import Meeting
+from supervision.models import Meeting, SupervisionVisit
 
 logger = logging.getLogger(__name__)
 
@@ -106,3 +107,64 @@ def notify_on_commit(*, meetings: Iterable[Meeting], person_ids: Iterable[int], 
                 meeting_ids=meeting_ids, person_ids=person_ids, notice=notice
             )
         )
+
+
+# Supervision visits: the visited BK teacher is told when a visit is planned, moved or cancelled.
+VISIT_PLANNED = "planned"
+VISIT_RESCHEDULED = "rescheduled"
+VISIT_CANCELLED = "cancelled"
+
+
+def _visit_subject(notice: str) -> str:
+    subjects = {
+        VISIT_PLANNED: _("Supervision visit planned"),
+        VISIT_RESCHEDULED: _("Supervision visit moved to another day"),
+        VISIT_CANCELLED: _("Supervision visit cancelled"),
+    }
+    return subjects[notice]
+
+
+def _visit_message(visit: SupervisionVisit, notice: str) -> EmailMessage:
+    changes = list(visit.changes.all())
+    body = render_to_string(
+        "supervision/email/visit_notice.txt",
+        {
+            "notice": notice,
+            "visit": visit,
+            "change": changes[-1] if changes else None,
+            "link": settings.SITE_URL.rstrip("/")
+            + reverse("supervision:visit_detail", args=[visit.pk]),
+        },
+    )
+    return EmailMessage(
+        subject=_visit_subject(notice),
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[visit.counselor.email],
+        reply_to=[visit.supervisor.email] if visit.supervisor.email else None,
+    )
+
+
+def send_visit_notices(*, visit_ids: list[int], notice: str) -> int:
+    """One e-mail to the BK teacher of each visit (active, with an address)."""
+    visits = (
+        SupervisionVisit.objects.filter(pk__in=visit_ids, counselor__is_active=True)
+        .exclude(counselor__email="")
+        .select_related("counselor", "supervisor")
+        .prefetch_related("changes")
+    )
+    with translation.override(settings.LANGUAGE_CODE):
+        messages = [_visit_message(visit, notice) for visit in visits]
+    if not messages:
+        return 0
+    try:
+        return get_connection().send_messages(messages) or 0
+    except Exception:  # A mail server that is down must not turn into an error page.
+        logger.exception("Visit e-mail (%s) for visits %s not sent", notice, visit_ids)
+        return 0
+
+
+def notify_visits_on_commit(*, visits: Iterable[SupervisionVisit], notice: str) -> None:
+    visit_ids = [visit.pk for visit in visits]
+    if visit_ids:
+        transaction.on_commit(lambda: send_visit_notices(visit_ids=visit_ids, notice=notice))

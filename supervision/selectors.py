@@ -557,10 +557,12 @@ def meeting_hours(school: School, start: datetime.date, end: datetime.date) -> f
 
 def visits_by_stage(school: School, *semesters: Semester | int) -> dict[str, int]:
     """The visits of the semesters (one, or the two of a year; records or ids) by stage; every
-    stage present."""
+    stage present. A cancelled visit does not count."""
     ids = [semester if isinstance(semester, int) else semester.pk for semester in semesters]
     rows = (
-        SupervisionVisit.objects.filter(school=school, semester_id__in=ids)
+        SupervisionVisit.objects.filter(
+            school=school, semester_id__in=ids, cancelled_at__isnull=True
+        )
         .order_by()
         .values("stage")
         .annotate(count=Count("pk"))

@@ -14,11 +14,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from counseling.cases import StaleEdit, counselors_of
+from counseling.cases import counselors_of
 from staff.caching import school_data_changed
 from staff.models import Semester, TrainingEvent, User
+from staff.services import StaleEdit
+from supervision import notifications
 from supervision.meetings import action_item_add
-from supervision.models import ChecklistItem, Meeting, SupervisionScore, SupervisionVisit
+from supervision.models import (
+    ChecklistItem,
+    Meeting,
+    SupervisionScore,
+    SupervisionVisit,
+    VisitChange,
+)
 
 Stage = SupervisionVisit.Stage
 
@@ -39,8 +47,7 @@ def visits_plan(
     for counselor, day, focus in plans:
         if counselor.pk not in counselors:
             raise ValidationError(_("Only BK teachers of the school are visited."))
-        if not semester.start_date <= day <= semester.end_date:
-            raise ValidationError(_("Choose a day within the semester."))
+        _check_plan_day(semester, day)
         visit = SupervisionVisit(
             school_id=semester.school_id,
             semester=semester,
@@ -53,7 +60,13 @@ def visits_plan(
         visits.append(visit)
     created = SupervisionVisit.objects.bulk_create(visits)
     school_data_changed(school_id=semester.school_id)
+    notifications.notify_visits_on_commit(visits=created, notice=notifications.VISIT_PLANNED)
     return created
+
+
+def _check_plan_day(semester: Semester, day: datetime.date) -> None:
+    if not semester.start_date <= day <= semester.end_date:
+        raise ValidationError({"planned_on": _("Choose a day within the semester.")})
 
 
 def checklist_for(visit: SupervisionVisit) -> list[ChecklistItem]:
@@ -70,7 +83,7 @@ def checklist_for(visit: SupervisionVisit) -> list[ChecklistItem]:
 def _advance(visit: SupervisionVisit, version: int, allowed: tuple[str, ...], **values) -> None:
     """Update the visit if it is still at `version` and in one of the allowed stages."""
     updated = SupervisionVisit.objects.filter(
-        pk=visit.pk, version=version, stage__in=allowed
+        pk=visit.pk, version=version, stage__in=allowed, cancelled_at__isnull=True
     ).update(**values, version=F("version") + 1, updated_at=timezone.now())
     if not updated:
         current = SupervisionVisit.objects.get(pk=visit.pk)
@@ -79,6 +92,49 @@ def _advance(visit: SupervisionVisit, version: int, allowed: tuple[str, ...], **
         raise ValidationError(_("The visit is not at a stage where this can be recorded."))
     school_data_changed(school_id=visit.school_id)
     visit.refresh_from_db()
+
+
+@transaction.atomic
+def visit_reschedule(
+    *, visit: SupervisionVisit, version: int, planned_on: datetime.date, reason: str, by: User
+) -> SupervisionVisit:
+    """Move a visit still planned to another day of its semester; the BK teacher is told."""
+    _check_plan_day(visit.semester, planned_on)
+    if planned_on == visit.planned_on:
+        raise ValidationError({"planned_on": _("Choose a day other than the one planned.")})
+    previous = visit.planned_on
+    _advance(visit, version, (Stage.PLANNED,), planned_on=planned_on)
+    VisitChange.objects.create(
+        visit=visit,
+        kind=VisitChange.Kind.RESCHEDULED,
+        previous_date=previous,
+        new_date=planned_on,
+        reason=reason.strip(),
+        changed_by=by,
+    )
+    notifications.notify_visits_on_commit(visits=[visit], notice=notifications.VISIT_RESCHEDULED)
+    return visit
+
+
+@transaction.atomic
+def visit_cancel(
+    *, visit: SupervisionVisit, version: int, reason: str, by: User
+) -> SupervisionVisit:
+    """Cancel a visit still planned, with the reason; it stays on record, marked cancelled, and
+    the BK teacher is told."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the visit is cancelled.")})
+    _advance(visit, version, (Stage.PLANNED,), cancelled_at=timezone.now(), cancel_reason=reason)
+    VisitChange.objects.create(
+        visit=visit,
+        kind=VisitChange.Kind.CANCELLED,
+        previous_date=visit.planned_on,
+        reason=reason,
+        changed_by=by,
+    )
+    notifications.notify_visits_on_commit(visits=[visit], notice=notifications.VISIT_CANCELLED)
+    return visit
 
 
 @transaction.atomic

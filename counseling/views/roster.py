@@ -19,11 +19,11 @@ from counseling.access import (
     students_managed_by,
     students_visible_to,
 )
-from counseling.cases import StaleEdit
 from counseling.forms import ClassroomForm, StudentEditForm, StudentFilterForm, StudentForm
 from counseling.models import Classroom, Student
 from staff.access import Permission, can, permission_required
 from staff.models import School
+from staff.services import StaleEdit
 from staff.web import (
     add_form_errors,
     edit_differences,

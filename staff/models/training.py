@@ -178,6 +178,11 @@ class TrainingParticipation(models.Model):
     def is_withdrawn(self) -> bool:
         return self.withdrawn_at is not None
 
+    @property
+    def may_hold_certificate(self) -> bool:
+        """A certificate proves attendance: not for a delegate marked absent or excused."""
+        return self.attendance not in (self.Attendance.ABSENT, self.Attendance.EXCUSED)
+
 
 class DisseminationReport(models.Model):
     """What a delegate shared with colleagues after an event. The meeting where it was shared

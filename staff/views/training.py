@@ -354,6 +354,9 @@ def _own_participation(request: HttpRequest, pk: int) -> TrainingParticipation:
 @require_http_methods(["GET", "POST"])
 def certificate_upload(request: HttpRequest, pk: int) -> HttpResponse:
     participation = _own_participation(request, pk)
+    if not participation.may_hold_certificate:
+        messages.error(request, training.NO_CERTIFICATE_WHEN_ABSENT)
+        return redirect("staff:training_detail", pk=participation.event_id)
     form = CertificateForm(_post(request), _files(request))
     if request.method == "POST" and form.is_valid():
         try:

@@ -43,6 +43,9 @@
         }),
       },
       options: {
+        // Numbers in tooltips and on the axes as the page's language writes them (12,5 in
+        // Indonesian), not as the browser's.
+        locale: document.documentElement.lang || undefined,
         maintainAspectRatio: false,
         animation: false,
         plugins: { legend: { labels: { usePointStyle: true } } },

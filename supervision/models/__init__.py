@@ -14,7 +14,12 @@ from supervision.models.meetings import (
     MeetingInvitation,
     PerformanceEvaluation,
 )
-from supervision.models.visits import ChecklistItem, SupervisionScore, SupervisionVisit
+from supervision.models.visits import (
+    ChecklistItem,
+    SupervisionScore,
+    SupervisionVisit,
+    VisitChange,
+)
 
 __all__ = [
     "ActionItem",
@@ -29,4 +34,5 @@ __all__ = [
     "PerformanceEvaluation",
     "SupervisionScore",
     "SupervisionVisit",
+    "VisitChange",
 ]

@@ -106,6 +106,8 @@ class SupervisionVisit(models.Model):
         blank=True,
     )
     followed_up_on = models.DateField(_("followed up on"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    cancel_reason = models.CharField(_("reason for cancelling"), max_length=300, blank=True)
     version = models.PositiveIntegerField(_("version"), default=0)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -121,6 +123,51 @@ class SupervisionVisit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.counselor} — {self.get_focus_display()} ({self.planned_on})"
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
+
+    @property
+    def may_change_plan(self) -> bool:
+        """Only a visit still planned (not observed yet, not cancelled) is moved or
+        cancelled: one that took place is a record."""
+        return self.stage == self.Stage.PLANNED and not self.is_cancelled
+
+
+class VisitChange(models.Model):
+    """A visit moved to another day or cancelled, as it happened: never changed or deleted,
+    so that the visit's page tells its history."""
+
+    class Kind(models.TextChoices):
+        RESCHEDULED = "rescheduled", _("Rescheduled")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    visit = models.ForeignKey(
+        SupervisionVisit,
+        verbose_name=_("visit"),
+        on_delete=models.PROTECT,
+        related_name="changes",
+    )
+    kind = models.CharField(_("change"), max_length=20, choices=Kind.choices)
+    previous_date = models.DateField(_("planned for before"))
+    new_date = models.DateField(_("planned for after"), null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("supervision visit change")
+        verbose_name_plural = _("supervision visit changes")
+        ordering = ["visit", "created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.visit_id}: {self.get_kind_display()} ({self.previous_date})"
 
 
 class SupervisionScore(models.Model):

@@ -17,6 +17,7 @@ from staff.access import Permission, can, permission_required
 from staff.models import Semester
 from supervision import meetings as services
 from supervision import selectors
+from supervision.dates import day_from_query
 from supervision.ical import calendar_bytes, meeting_event, meeting_link
 from supervision.models import CalendarFeed, Meeting
 
@@ -39,10 +40,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
     view = request.GET.get("view")
     if view not in (selectors.MONTH, selectors.SEMESTER):
         view = selectors.WEEK
-    try:
-        day = datetime.date.fromisoformat(request.GET.get("day", ""))
-    except ValueError:
-        day = timezone.localdate()
+    day = day_from_query(request.GET.get("day", "")) or timezone.localdate()
     leader = can(user, Permission.SCHEDULE_MEETINGS)
     whole_school = leader and request.GET.get("all") == "1"
     # Filters the principal's dashboard links with: one kind of meeting, only those held.

@@ -4,19 +4,20 @@ attendance and minutes, action items, and the performance evaluations of a limit
 import datetime
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from counseling.cases import StaleEdit
 from staff.access import Permission, can, permission_required
+from staff.services import StaleEdit
 from staff.web import add_form_errors
 from supervision import meetings as services
 from supervision import selectors
@@ -28,6 +29,7 @@ from supervision.access import (
     meetings_managed_by,
     meetings_visible_to,
 )
+from supervision.dates import day_from_query
 from supervision.forms import (
     ActionItemEditForm,
     ActionItemForm,
@@ -45,7 +47,7 @@ from supervision.scheduling import find_conflicts, occurrences
 # Lazy: a module-level constant must be translated per request, not at import.
 STALE_MESSAGE = gettext_lazy(
     "Someone else saved this while you were editing it. Nothing of yours was saved. The "
-    "form now shows what is saved; your text is below it — compare, then save again."
+    "form now shows what is saved; your text is above it — compare, then save again."
 )
 SAVE_ANYWAY = "save_anyway"
 
@@ -58,6 +60,39 @@ def _typed(form) -> list[tuple[str, str]]:
         for name, value in form.cleaned_data.items()
         if name in form.fields and isinstance(value, str) and value.strip()
     ]
+
+
+# The fields of a meeting compared when two edits meet, in the form's order.
+MEETING_COMPARED = ["kind", "title", "day", "start_time", "end_time", "place", "agenda", "people"]
+
+
+def _shown(field, value) -> str:
+    """A form value as a person reads it, for the table of differences."""
+    if value in (None, "", []):
+        return ""
+    if isinstance(value, datetime.time):
+        return formats.time_format(value, "H:i")
+    if isinstance(value, datetime.date):
+        return formats.date_format(value, "j F Y")
+    if isinstance(field, forms.ModelMultipleChoiceField):
+        chosen = value if hasattr(value, "model") else field.queryset.filter(pk__in=value)
+        return ", ".join(sorted(field.label_from_instance(item) for item in chosen))
+    choices = dict(getattr(field, "choices", ()) or ())
+    return str(choices.get(value, value))
+
+
+def _differences(form, saved, names) -> list[dict[str, str]]:
+    """Where the saved version (another person's edit, as the unbound form `saved` shows it)
+    and what this person submitted differ: rows of label, theirs, yours
+    (counseling/_conflict_differences.html)."""
+    rows = []
+    for name in names:
+        field = form.fields[name]
+        theirs = _shown(field, saved.get_initial_for_field(saved.fields[name], name))
+        yours = _shown(field, form.cleaned_data.get(name))
+        if theirs != yours:
+            rows.append({"label": field.label, "theirs": theirs, "yours": yours})
+    return rows
 
 
 def _calendar_response(content: bytes, filename: str) -> HttpResponse:
@@ -169,17 +204,19 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     )
                 except StaleEdit as stale:
                     messages.error(request, STALE_MESSAGE)
+                    saved = MeetingEditForm(
+                        school_id=meeting.school_id,
+                        organizer=meeting.organizer,
+                        meeting=stale.current,
+                    )
                     return render(
                         request,
                         "supervision/meeting_form.html",
                         {
-                            "form": MeetingEditForm(
-                                school_id=meeting.school_id,
-                                organizer=meeting.organizer,
-                                meeting=stale.current,
-                            ),
+                            "form": saved,
                             "meeting": meeting,
-                            "yours": _typed(form),
+                            "differences": _differences(form, saved, MEETING_COMPARED),
+                            "stale": True,
                         },
                     )
                 except ValidationError as error:
@@ -284,7 +321,7 @@ def meeting_minutes(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("supervision:meeting_detail", pk=meeting.pk)
     invitations = selectors.meeting_invitations(meeting)
     reports = services.reports_to_present(meeting)
-    yours = None
+    differences = None
     if request.method == "POST":
         form = MinutesForm(request.POST, instance=meeting, invitations=invitations, reports=reports)
         if form.is_valid():
@@ -300,14 +337,17 @@ def meeting_minutes(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             except StaleEdit as stale:
                 messages.error(request, STALE_MESSAGE)
-                yours = _typed(form)
                 meeting = stale.current
                 invitations = selectors.meeting_invitations(meeting)
+                submitted = form
                 form = MinutesForm(
                     instance=meeting,
                     invitations=invitations,
                     reports=reports,
                     initial={"version": meeting.version},
+                )
+                differences = _differences(
+                    submitted, form, [name for name in form.fields if name != "version"]
                 )
             except ValidationError as error:
                 add_form_errors(form, error)
@@ -324,7 +364,12 @@ def meeting_minutes(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "supervision/meeting_minutes.html",
-        {"form": form, "meeting": meeting, "yours": yours},
+        {
+            "form": form,
+            "meeting": meeting,
+            "invitations": invitations,
+            "differences": differences,
+        },
     )
 
 
@@ -387,11 +432,8 @@ def my_action_items(request: HttpRequest) -> HttpResponse:
 
 def _past_day(value: str) -> datetime.date | None:
     """A day before today from the query string; None for anything else."""
-    try:
-        day = datetime.date.fromisoformat(value)
-    except ValueError:
-        return None
-    return day if day < timezone.localdate() else None
+    day = day_from_query(value)
+    return day if day is not None and day < timezone.localdate() else None
 
 
 def _back_to(item: ActionItem, fallback: str = "supervision:my_action_items") -> HttpResponse:

@@ -11,18 +11,21 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from counseling.cases import StaleEdit, counselors_of
+from counseling.cases import counselors_of
 from staff.access import Permission, can, permission_required
 from staff.models import Semester
 from staff.selectors import current_semester
+from staff.services import StaleEdit
 from staff.web import add_form_errors
 from supervision import visits as services
 from supervision.access import visits_managed_by, visits_visible_to
 from supervision.forms import (
+    VisitCancelForm,
     VisitFeedbackForm,
     VisitFollowUpForm,
     VisitObservationForm,
     VisitPlanForm,
+    VisitRescheduleForm,
 )
 from supervision.models import SupervisionVisit
 
@@ -117,12 +120,14 @@ def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     scores = list(visit.scores.select_related("item").order_by("item__position", "item__pk"))
+    changes = list(visit.changes.select_related("changed_by"))
     return render(
         request,
         "supervision/visit_detail.html",
         {
             "visit": visit,
             "scores": scores,
+            "changes": changes,
             "average": round(sum(s.score for s in scores) / len(scores), 2) if scores else None,
             "may_supervise": visits_managed_by(request.user).filter(pk=visit.pk).exists(),
             "Stage": SupervisionVisit.Stage,
@@ -145,6 +150,78 @@ def _stage_page(request, visit, form, template_title, stale=False) -> HttpRespon
     )
 
 
+def _refuse_unless_planned(request: HttpRequest, visit: SupervisionVisit) -> HttpResponse | None:
+    """A redirect with a message when the visit took place or was cancelled already."""
+    if visit.may_change_plan:
+        return None
+    if visit.is_cancelled:
+        messages.error(request, _("The visit was cancelled; it can no longer change."))
+    else:
+        messages.error(request, _("The visit took place; it can no longer be moved or cancelled."))
+    return redirect("supervision:visit_detail", pk=visit.pk)
+
+
+@permission_required(Permission.SUPERVISE_COUNSELORS)
+@require_http_methods(["GET", "POST"])
+def visit_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
+    visit = _managed_visit(request, pk)
+    if refused := _refuse_unless_planned(request, visit):
+        return refused
+    initial = {"version": visit.version, "planned_on": visit.planned_on}
+    form = VisitRescheduleForm(request.POST or None, visit=visit, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.visit_reschedule(
+                visit=visit,
+                version=data["version"],
+                planned_on=data["planned_on"],
+                reason=data["reason"],
+                by=request.user,
+            )
+        except StaleEdit as stale:
+            messages.error(request, STALE_MESSAGE)
+            current = stale.current
+            form = VisitRescheduleForm(
+                visit=current,
+                initial={"version": current.version, "planned_on": current.planned_on},
+            )
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            messages.success(request, _("The visit was moved; the BK teacher was told by e-mail."))
+            return redirect("supervision:visit_detail", pk=visit.pk)
+    return _stage_page(request, visit, form, _("Move the visit"))
+
+
+@permission_required(Permission.SUPERVISE_COUNSELORS)
+@require_http_methods(["GET", "POST"])
+def visit_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    visit = _managed_visit(request, pk)
+    if refused := _refuse_unless_planned(request, visit):
+        return refused
+    form = VisitCancelForm(request.POST or None, initial={"version": visit.version})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.visit_cancel(
+                visit=visit, version=data["version"], reason=data["reason"], by=request.user
+            )
+        except StaleEdit as stale:
+            messages.error(request, STALE_MESSAGE)
+            if refused := _refuse_unless_planned(request, stale.current):
+                return refused
+            form = VisitCancelForm(initial={"version": stale.current.version})
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            messages.success(
+                request, _("The visit was cancelled; the BK teacher was told by e-mail.")
+            )
+            return redirect("supervision:visit_detail", pk=visit.pk)
+    return _stage_page(request, visit, form, _("Cancel the visit"))
+
+
 @permission_required(Permission.SUPERVISE_COUNSELORS)
 @require_http_methods(["GET", "POST"])
 def visit_observe(request: HttpRequest, pk: int) -> HttpResponse:
@@ -152,6 +229,9 @@ def visit_observe(request: HttpRequest, pk: int) -> HttpResponse:
     items = services.checklist_for(visit)
     scores = dict(visit.scores.values_list("item_id", "score"))
     title = _("Observation")
+    if visit.is_cancelled:
+        messages.error(request, _("The visit was cancelled; it can no longer change."))
+        return redirect("supervision:visit_detail", pk=visit.pk)
     if visit.stage not in (SupervisionVisit.Stage.PLANNED, SupervisionVisit.Stage.OBSERVED):
         messages.error(request, _("The feedback was given; the observation can no longer change."))
         return redirect("supervision:visit_detail", pk=visit.pk)

@@ -8,13 +8,13 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 
-from counseling.cases import StaleEdit
 from counseling.forms import ClassroomForm, StudentEditForm, StudentForm
 from counseling.importing import nisn_of_another_school_message
 from counseling.models import Classroom, Student
 from counseling.promotion import promotion_apply
 from counseling.roster import classroom_create, student_update
 from staff.models import AcademicYear, Role
+from staff.services import StaleEdit
 from tests.factories import (
     ClassroomFactory,
     StudentFactory,

@@ -18,7 +18,9 @@ from staff.models import (
     TrainingParticipation,
 )
 from staff.training import (
+    NO_CERTIFICATE_WHEN_ABSENT,
     attendance_record,
+    certificate_upload,
     dissemination_overdue,
     dissemination_report_save,
     mgbk_attendance_rates,
@@ -32,6 +34,7 @@ from tests.factories import (
     UserFactory,
     framework_competencies,
 )
+from tests.staff import test_uploads as uploads_test
 
 # Some tests reach the database only through request.getfixturevalue; the mark keeps them
 # among the database tests, before the transactional ones empty the database.
@@ -706,3 +709,107 @@ def test_the_training_pages_keep_to_the_strict_csp(client_for, principal, event,
     for url in pages:
         html = client.get(url).content.decode()
         assert "<script>" not in html and "style=" not in html, url
+
+
+# A certificate proves attendance: a delegate marked absent or excused is not offered the upload,
+# and an upload sent anyway is refused with a message.
+
+NOT_ATTENDING = [Attendance.ABSENT, Attendance.EXCUSED]
+
+
+def _upload_url(participation) -> str:
+    return reverse("staff:certificate_upload", args=[participation.pk])
+
+
+@pytest.mark.parametrize(
+    ("attendance", "offered"),
+    [
+        (Attendance.ABSENT, False),
+        (Attendance.EXCUSED, False),
+        (Attendance.PRESENT, True),
+        (Attendance.UNRECORDED, True),
+    ],
+)
+def test_the_certificate_upload_is_offered_only_to_a_delegate_who_may_have_attended(
+    client_for, counselor, delegation, attendance, offered
+):
+    delegation.attendance = attendance
+    delegation.save()
+    client = client_for(counselor)
+    for page in (
+        reverse("staff:training_detail", args=[delegation.event_id]),
+        reverse("staff:training_list"),
+    ):
+        assert (_upload_url(delegation) in client.get(page).content.decode()) is offered
+
+
+@pytest.mark.parametrize("attendance", NOT_ATTENDING)
+def test_an_upload_for_an_event_not_attended_is_refused(
+    client_for, media, counselor, delegation, attendance
+):
+    delegation.attendance = attendance
+    delegation.save()
+    response = client_for(counselor).post(
+        _upload_url(delegation),
+        {"certificate": SimpleUploadedFile("sertifikat.png", _png())},
+        follow=True,
+    )
+    assert response.redirect_chain[-1][0] == reverse(
+        "staff:training_detail", args=[delegation.event_id]
+    )
+    assert str(NO_CERTIFICATE_WHEN_ABSENT) in [str(m) for m in response.context["messages"]]
+    delegation.refresh_from_db()
+    assert not delegation.certificate
+
+
+def test_the_service_refuses_a_certificate_of_an_absent_delegate(media, counselor, delegation):
+    delegation.attendance = Attendance.ABSENT
+    delegation.save()
+    with pytest.raises(ValidationError):
+        certificate_upload(
+            participation=delegation,
+            by=counselor,
+            upload=SimpleUploadedFile("sertifikat.png", _png()),
+        )
+    delegation.refresh_from_db()
+    assert not delegation.certificate
+
+
+# Materials of other kinds on the report page (staff.uploads.materials_check)
+
+
+def _write_report(client, delegation, upload):
+    with mock.patch("staff.views.training.timezone.localdate", return_value=date(2026, 9, 15)):
+        return client.post(
+            reverse("staff:dissemination_write", args=[delegation.pk]),
+            {
+                "summary": "Langkah konseling kelompok.",
+                "materials": "",
+                "shared_on": "2026-09-14",
+                "materials_file": upload,
+            },
+        )
+
+
+def test_the_report_page_takes_a_presentation(client_for, media, counselor, delegation):
+    upload = SimpleUploadedFile(
+        "slide.pptx", uploads_test._office("ppt/presentation.xml", uploads_test.SLIDES)
+    )
+    response = _write_report(client_for(counselor), delegation, upload)
+    assert response.status_code == 302
+    report = DisseminationReport.objects.get()
+    assert report.materials_file.name.endswith(".pptx")
+    download = client_for(counselor).get(reverse("staff:dissemination_materials", args=[report.pk]))
+    assert download["Content-Type"].endswith("presentationml.presentation")
+
+
+def test_the_report_page_refuses_another_kind_with_a_message(
+    client_for, media, counselor, delegation
+):
+    upload = SimpleUploadedFile(
+        "modul.docm", uploads_test._office("word/document.xml", uploads_test.WORD_MACROS)
+    )
+    response = _write_report(client_for(counselor), delegation, upload)
+    assert response.status_code == 200
+    assert "materials_file" in response.context["form"].errors
+    assert not DisseminationReport.objects.exists()

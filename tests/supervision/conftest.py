@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from staff.models import Role
+from supervision.models import SupervisionVisit
 from tests.competency_setup import (  # noqa: F401  (the appraisal tests' fixtures)
     finalised,
     other_counselor,
@@ -45,4 +46,17 @@ def foreign_counselor(other_school):
         full_name="Ibu Konselor Asing",
         school=other_school,
         roles=[Role.COUNSELOR],
+    )
+
+
+@pytest.fixture
+def visit(school, semester, principal, counselor):  # noqa: F811  (semester: competency_setup)
+    """The principal's visit to the counselor, planned for the first day of the semester."""
+    return SupervisionVisit.objects.create(
+        school=school,
+        semester=semester,
+        counselor=counselor,
+        supervisor=principal,
+        focus=SupervisionVisit.Focus.PERSONAL_BOOKS,
+        planned_on=semester.start_date,
     )

@@ -85,6 +85,8 @@ EXPECTED = {
     "visit_plan": {**NOBODY, "principal": 200, "other_principal": 200},
     "visit_detail": {**NOBODY, "principal": 200, "counselor": 200},
     "visit_observe": {**NOBODY, "principal": 200},
+    "visit_reschedule": {**NOBODY, "principal": 200},
+    "visit_cancel": {**NOBODY, "principal": 200},
     "visit_feedback": {**NOBODY, "principal": 302},  # not observed yet: back to the visit
     "visit_follow_up": {**NOBODY, "principal": 302},
     "facility_overview": {
@@ -249,6 +251,8 @@ WRITERS = {
     "action_item_edit": {"principal", "vice_principal"},
     "action_item_status": {"principal", "vice_principal", "homeroom_teacher"},
     "visit_observe": {"principal"},
+    "visit_reschedule": {"principal"},
+    "visit_cancel": {"principal"},
     "visit_feedback": {"principal"},
     "visit_follow_up": {"principal"},
     "facility_request_decide": {"principal"},

@@ -82,7 +82,8 @@ def test_changing_a_meeting_invalidates(read, meeting, vice_principal):
 
 
 def test_changing_an_action_item_invalidates(read, meeting, vice_principal):
-    item = ActionItemFactory(meeting=meeting)
+    # Due after the meeting: an action item cannot fall due before its meeting.
+    item = ActionItemFactory(meeting=meeting, due_on=timezone.localdate())
     assert read() == 1
     action_item_update(
         item=item,

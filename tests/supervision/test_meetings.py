@@ -120,6 +120,28 @@ def test_minutes_need_every_invitee_marked_and_the_minutes_written(
     assert not held.has_minutes
 
 
+def test_the_minutes_form_shows_the_meeting_it_records(
+    client_for, vice_principal, counselor, homeroom_teacher, held
+):
+    held.title = "Koordinasi awal semester"
+    held.agenda = "1. Program semester\n2. Jadwal klasikal"
+    held.place = "Ruang rapat guru"
+    held.save()
+    response = client_for(vice_principal).get(
+        reverse("supervision:meeting_minutes", args=[held.pk])
+    )
+    html = response.content.decode()
+    start = html.index('data-testid="meeting-summary"')
+    summary = html[start : html.index("</section>", start)]
+    assert "Koordinasi awal semester" in summary and "Ruang rapat guru" in summary
+    assert "1. Program semester<br>2. Jadwal klasikal" in summary
+    assert timezone.localtime(held.starts_at).strftime("%H:%M") in summary
+    invitees = summary[summary.index('data-testid="summary-invitees"') :]
+    for person in (vice_principal, counselor, homeroom_teacher):
+        assert person.full_name in invitees
+    assert 'data-testid="attendance-legend"' in html
+
+
 def test_minutes_wait_until_the_meeting_began(client_for, vice_principal, counselor, next_week):
     future = MeetingFactory(organizer=vice_principal, starts_at=local(next_week, 9))
     response = client_for(vice_principal).get(
@@ -143,7 +165,8 @@ def test_two_editors_of_the_minutes_do_not_overwrite_each_other(
     response = client_for(principal).post(url, second)
     assert response.status_code == 200
     html = response.content.decode()
-    assert 'data-testid="stale-edit"' in html and "Versi kepala sekolah." in html
+    assert 'data-testid="yours">Versi kepala sekolah.' in html
+    assert 'data-testid="theirs">Versi wakasek.' in html
     held.refresh_from_db()
     assert held.minutes == "Versi wakasek."
 
@@ -163,10 +186,26 @@ def test_meeting_edit_refuses_a_stale_version(client_for, vice_principal, princi
         "version": "0",
     }
     assert client_for(vice_principal).post(url, form).status_code == 302
-    response = client_for(principal).post(url, {**form, "title": "Judul lain"})
+    response = client_for(principal).post(
+        url, {**form, "title": "Judul lain", "start_time": "13:00", "end_time": "14:00"}
+    )
     assert response.status_code == 200
     meeting.refresh_from_db()
     assert (meeting.title, meeting.version) == ("Judul baru", 1)
+    # The other person's version is in the form (to save again knowingly), and where the two
+    # differ is listed side by side: the title and the times, nothing else.
+    assert response.context["form"]["title"].value() == "Judul baru"
+    assert response.context["form"]["version"].value() == 1
+    rows = {
+        str(row["label"]): (row["theirs"], row["yours"]) for row in response.context["differences"]
+    }
+    assert rows == {
+        "Judul": ("Judul baru", "Judul lain"),
+        "Mulai pukul": ("09:00", "13:00"),
+        "Selesai pukul": ("10:00", "14:00"),
+    }
+    html = response.content.decode()
+    assert 'data-testid="theirs">Judul baru' in html and 'data-testid="yours">Judul lain' in html
 
 
 def test_cancelled_meeting_can_no_longer_change(client_for, vice_principal, next_week):

@@ -14,23 +14,6 @@ from tests.factories import MeetingFactory, TrainingEventFactory
 FOCUS = SupervisionVisit.Focus.PERSONAL_BOOKS
 
 
-@pytest.fixture
-def semester(school):
-    return school.semesters.get(is_current=True)
-
-
-@pytest.fixture
-def visit(school, semester, principal, counselor):
-    return SupervisionVisit.objects.create(
-        school=school,
-        semester=semester,
-        counselor=counselor,
-        supervisor=principal,
-        focus=FOCUS,
-        planned_on=semester.start_date,
-    )
-
-
 def test_checklist_ships_with_the_app(db):
     for focus in SupervisionVisit.Focus.values:
         assert ChecklistItem.objects.filter(focus=focus, is_active=True).count() >= 4
