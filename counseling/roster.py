@@ -186,7 +186,7 @@ def _check_student(
         if holder is not None and holder.school_id != school.pk:
             errors["nisn"] = nisn_of_another_school_message(nisn)
         elif holder is not None:
-            errors["nisn"] = _("NISN %(nisn)s is already the NISN of %(name)s.") % {
+            errors["nisn"] = _("%(name)s already has NISN %(nisn)s.") % {
                 "nisn": nisn,
                 "name": holder.full_name,
             }
