@@ -152,11 +152,13 @@ class TransitionRefused(Exception):
 def case_transition(*, case: Case, status: str, outcome: str | None = None) -> Case:
     """Move the case to `status` if Case.TRANSITIONS allows it from its current status.
 
-    Closing needs an outcome. Resolving or closing dates the case closed; taking it up again
+    "Referred out" is refused here: only recording an outbound referral with the parent's
+    consent (counseling.referrals.outbound_referral_create) takes a case there. Closing needs
+    an outcome. Resolving or closing dates the case closed; taking it up again
     clears that date.
     """
     locked = Case.objects.select_for_update().get(pk=case.pk)
-    if locked.is_archived or not locked.can_move_to(status):
+    if locked.is_archived or status not in locked.manual_next_statuses():
         raise TransitionRefused(status)
     if outcome is not None:
         locked.outcome = outcome.strip()

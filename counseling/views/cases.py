@@ -168,10 +168,14 @@ def _render_case_detail(
         .filter(case=case)
         .order_by("-referred_on", "-pk"),
         "next_statuses": [
-            (status, Case.Status(status).label) for status in Case.TRANSITIONS[case.status]
+            (status, Case.Status(status).label) for status in case.manual_next_statuses()
         ]
         if handler and not case.is_archived
         else [],
+        # "Referred out" is reached by recording the referral, with the parent's consent.
+        "may_refer_out": handler
+        and not case.is_archived
+        and case.can_move_to(Case.Status.REFERRED_OUT),
         "transition_form": transition_form,
         "outcome_statuses": (Case.Status.RESOLVED, Case.Status.CLOSED),
     }
@@ -302,6 +306,15 @@ def case_transition(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except services.TransitionRefused:
         case.refresh_from_db()
+        if status in Case.REFERRAL_ONLY_STATUSES:
+            messages.error(
+                request,
+                _(
+                    "A case is referred out by recording the referral with the parent's "
+                    "consent (Refer out). Nothing was changed."
+                ),
+            )
+            return redirect("counseling:case_detail", pk=case.pk)
         messages.error(
             request,
             _("A case that is “%(current)s” cannot become “%(wanted)s”. Nothing was changed.")

@@ -322,7 +322,7 @@ def test_every_transition_is_allowed_exactly_when_the_table_says_so(
     )
     assert response.status_code == 200
     case.refresh_from_db()
-    allowed = wanted in Case.TRANSITIONS[current]
+    allowed = wanted in Case.TRANSITIONS[current] and wanted != Case.Status.REFERRED_OUT
     assert case.status == (wanted if allowed else current)
     text = [str(message) for message in response.context["messages"]]
     if allowed:
@@ -330,6 +330,16 @@ def test_every_transition_is_allowed_exactly_when_the_table_says_so(
         assert text == [
             _in_indonesian(gettext_lazy("The case is now “%(status)s”."))
             % {"status": _in_indonesian(Case.Status(wanted).label)}
+        ]
+    elif wanted == Case.Status.REFERRED_OUT:
+        assert case.version == 0
+        assert text == [
+            _in_indonesian(
+                gettext_lazy(
+                    "A case is referred out by recording the referral with the parent's "
+                    "consent (Refer out). Nothing was changed."
+                )
+            )
         ]
     else:
         assert case.version == 0
@@ -342,13 +352,31 @@ def test_transition_service_follows_the_table(counselor, student, current, wante
     from counseling.cases import TransitionRefused
 
     case = CaseFactory(student=student, counselor=counselor, status=current, outcome="Baik")
-    if wanted in Case.TRANSITIONS[current]:
+    if wanted in Case.TRANSITIONS[current] and wanted != Case.Status.REFERRED_OUT:
         assert case_transition(case=case, status=wanted).status == wanted
     else:
         with pytest.raises(TransitionRefused):
             case_transition(case=case, status=wanted)
         case.refresh_from_db()
         assert case.status == current
+
+
+def test_the_status_form_never_offers_referred_out_but_links_the_referral_form(
+    client_for, counselor, student
+):
+    case = CaseFactory(student=student, counselor=counselor, status=Case.Status.IN_PROGRESS)
+    response = client_for(counselor).get(_detail(case))
+    offered = [value for value, _label in response.context["next_statuses"]]
+    assert offered == [Case.Status.RESOLVED]
+    html = response.content.decode()
+    assert 'name="status" value="referred_out"' not in html
+    assert 'data-testid="refer-out-step"' in html
+    assert reverse("counseling:outbound_referral_create", args=[case.pk]) in html
+
+
+def test_a_new_case_offers_no_referral_step(client_for, counselor, case):
+    html = client_for(counselor).get(_detail(case)).content.decode()
+    assert 'data-testid="refer-out-step"' not in html
 
 
 def test_closing_needs_an_outcome(client_for, counselor, student):
