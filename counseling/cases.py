@@ -12,8 +12,9 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, Min, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from counseling.access import (
@@ -33,7 +34,7 @@ from counseling.models import (
 from counseling.selectors import MULTI_SESSION, session_count
 from staff.access import Permission, can
 from staff.caching import school_data_changed
-from staff.models import User
+from staff.models import AcademicYear, User
 from staff.selectors import counselors_of
 
 
@@ -246,13 +247,51 @@ def session_participants(
     return list(chosen.values())
 
 
-def _check_session_times(
-    starts_at: datetime.datetime, next_appointment: datetime.datetime | None
+# How far ahead of its session a next appointment may be set.
+NEXT_APPOINTMENT_WITHIN = datetime.timedelta(days=365)
+# The earliest session date when the school has no academic year recorded.
+SESSIONS_RECORDED_FOR_YEARS = 10
+
+
+def earliest_session_day(school_id: int) -> datetime.date:
+    """The first day of the school's first academic year: no session is older than the
+    school's records (without any year, ten years back)."""
+    first = AcademicYear.objects.filter(school_id=school_id).aggregate(day=Min("start_date"))
+    if first["day"] is not None:
+        return first["day"]
+    today = timezone.localdate()
+    return today.replace(year=today.year - SESSIONS_RECORDED_FOR_YEARS, day=1)
+
+
+def check_session_times(
+    *,
+    school_id: int,
+    starts_at: datetime.datetime | None,
+    next_appointment: datetime.datetime | None,
 ) -> None:
-    if next_appointment is not None and next_appointment <= starts_at:
-        raise ValidationError(
-            {"next_appointment": _("The next appointment must come after this session.")}
-        )
+    """A logged session has taken place (not after now) within the school's records; its next
+    appointment comes after it and within a year. Raises ValidationError keyed by form field."""
+    errors: dict[str, str] = {}
+    if starts_at is not None:
+        earliest = earliest_session_day(school_id)
+        if starts_at > timezone.now():
+            errors["starts_at"] = _(
+                "A session is logged once it has taken place. Put a planned meeting in "
+                "the next appointment of the previous session."
+            )
+        elif timezone.localtime(starts_at).date() < earliest:
+            errors["starts_at"] = _(
+                "The date is before the school's first academic year (%(date)s). Check the year."
+            ) % {"date": date_format(earliest)}
+    if starts_at is not None and next_appointment is not None:
+        if next_appointment <= starts_at:
+            errors["next_appointment"] = _("The next appointment must come after this session.")
+        elif next_appointment - starts_at > NEXT_APPOINTMENT_WITHIN:
+            errors["next_appointment"] = _(
+                "The next appointment must be within a year of the session. Check the year."
+            )
+    if errors:
+        raise ValidationError(errors)
 
 
 @transaction.atomic
@@ -288,7 +327,7 @@ def session_log(
     participants = session_participants(
         school_id=school_id, strategy=strategy, students=students, classroom=classroom, case=case
     )
-    _check_session_times(starts_at, next_appointment)
+    check_session_times(school_id=school_id, starts_at=starts_at, next_appointment=next_appointment)
     session = CounselingSession(
         school_id=school_id,
         case=case,
@@ -344,7 +383,9 @@ def session_update(
         classroom=classroom,
         case=session.case,
     )
-    _check_session_times(starts_at, next_appointment)
+    check_session_times(
+        school_id=session.school_id, starts_at=starts_at, next_appointment=next_appointment
+    )
     values = {
         "starts_at": starts_at,
         "duration_minutes": duration_minutes,

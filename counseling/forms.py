@@ -19,6 +19,7 @@ from counseling.access import (
 from counseling.cases import (
     CASE_STATUS_ALL,
     CASE_STATUS_OPEN,
+    check_session_times,
     counselors_of,
     session_participants,
 )
@@ -555,17 +556,6 @@ class SessionForm(forms.ModelForm):
             raise forms.ValidationError(_("Give the duration in minutes, from 1 to 600."))
         return minutes
 
-    def clean_starts_at(self):
-        starts_at = self.cleaned_data["starts_at"]
-        if starts_at > timezone.now():
-            raise forms.ValidationError(
-                _(
-                    "A session is logged once it has taken place. Put a planned meeting in "
-                    "the next appointment of the previous session."
-                )
-            )
-        return starts_at
-
     def clean(self) -> dict:
         cleaned = super().clean()
         case = cleaned.get("case", self.case) if "case" in self.fields else self.case
@@ -581,11 +571,14 @@ class SessionForm(forms.ModelForm):
                 )
             except forms.ValidationError as error:
                 self.add_error(None, error)
-        starts_at, next_appointment = cleaned.get("starts_at"), cleaned.get("next_appointment")
-        if starts_at and next_appointment and next_appointment <= starts_at:
-            self.add_error(
-                "next_appointment", _("The next appointment must come after this session.")
+        try:
+            check_session_times(
+                school_id=self.user.school_id,
+                starts_at=cleaned.get("starts_at"),
+                next_appointment=cleaned.get("next_appointment"),
             )
+        except forms.ValidationError as error:
+            self.add_error(None, error)
         return cleaned
 
 

@@ -217,6 +217,104 @@ def test_a_session_in_the_future_cannot_be_logged(client_for, counselor, student
     assert "starts_at" in response.context["form"].errors
 
 
+def _errors(response) -> dict:
+    assert response.status_code == 200
+    assert not CounselingSession.objects.exists()
+    return {
+        name: [str(e) for e in errors] for name, errors in response.context["form"].errors.items()
+    }
+
+
+@pytest.mark.parametrize("starts_at", ["1900-10-05T09:00", "2026-06-30T23:59"])
+def test_a_session_before_the_schools_first_academic_year_is_refused(
+    client_for, counselor, student, starts_at
+):
+    # The school's records start with the 2026/2027 year, on 1 July 2026.
+    response = client_for(counselor).post(
+        SESSION_CREATE, session_post(students=[student.pk], starts_at=starts_at)
+    )
+    assert _errors(response) == {
+        "starts_at": [
+            "Tanggalnya sebelum tahun pelajaran pertama sekolah (1 Juli 2026). Periksa tahunnya."
+        ]
+    }
+
+
+def test_a_session_on_the_first_day_of_the_schools_records_is_logged(
+    client_for, counselor, student
+):
+    response = client_for(counselor).post(
+        SESSION_CREATE, session_post(students=[student.pk], starts_at="2026-07-01T07:00")
+    )
+    assert response.status_code == 302
+    assert CounselingSession.objects.count() == 1
+
+
+def test_a_session_years_ahead_is_refused(client_for, counselor, student):
+    response = client_for(counselor).post(
+        SESSION_CREATE, session_post(students=[student.pk], starts_at="2206-10-05T09:00")
+    )
+    assert list(_errors(response)) == ["starts_at"]
+
+
+def test_a_next_appointment_more_than_a_year_ahead_is_refused(client_for, counselor, student):
+    response = client_for(counselor).post(
+        SESSION_CREATE,
+        session_post(students=[student.pk], next_appointment="2027-10-06T09:00"),
+    )
+    assert _errors(response) == {
+        "next_appointment": [
+            "Janji temu berikutnya harus dalam setahun sejak sesi ini. Periksa tahunnya."
+        ]
+    }
+    response = client_for(counselor).post(
+        SESSION_CREATE,
+        session_post(students=[student.pk], next_appointment="2027-10-05T09:00"),
+    )
+    assert response.status_code == 302
+
+
+def test_an_edit_cannot_move_a_session_out_of_bounds(client_for, counselor, case_session):
+    client = client_for(counselor)
+    for change in [{"starts_at": "1900-10-05T09:00"}, {"next_appointment": "2031-01-01T09:00"}]:
+        response = client.post(_edit(case_session), _edit_form(case_session, **change))
+        assert response.status_code == 200
+        assert list(response.context["form"].errors) == list(change)
+    case_session.refresh_from_db()
+    assert case_session.starts_at == at(5)
+
+
+def test_the_service_applies_the_same_bounds(counselor, student):
+    from django.core.exceptions import ValidationError
+
+    from counseling.cases import session_log
+
+    for starts_at, next_appointment, field in [
+        (at(5).replace(year=1900), None, "starts_at"),
+        (timezone.now() + datetime.timedelta(days=400), None, "starts_at"),
+        (at(5), at(5).replace(year=2028), "next_appointment"),
+    ]:
+        with pytest.raises(ValidationError) as refused:
+            session_log(
+                counselor=counselor,
+                case=None,
+                starts_at=starts_at,
+                duration_minutes=45,
+                strategy=Strategy.INDIVIDUAL,
+                component=CounselingSession.Component.RESPONSIVE,
+                field="personal",
+                students=[student],
+                classroom=None,
+                other_participants="",
+                summary="Ringkasan.",
+                confidential_notes="",
+                follow_up_plan="",
+                next_appointment=next_appointment,
+            )
+        assert list(refused.value.message_dict) == [field]
+    assert not CounselingSession.objects.exists()
+
+
 @pytest.mark.parametrize("minutes", ["0", "601", "-5", "satu jam"])
 def test_a_duration_out_of_range_is_refused(client_for, counselor, student, minutes):
     response = client_for(counselor).post(
