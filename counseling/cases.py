@@ -22,6 +22,7 @@ from counseling.access import (
     collaborations_visible_to,
     is_case_handler,
     sessions_visible_to,
+    with_session_content_flag,
 )
 from counseling.models import (
     Case,
@@ -596,7 +597,7 @@ def student_timeline(user: User, student: Student, limit: int = TIMELINE_LIMIT):
         .order_by("-opened_on", "-pk")[: limit + 1]
     )
     sessions = (
-        sessions_visible_to(user)
+        with_session_content_flag(user, sessions_visible_to(user))
         .filter(students=student)
         .select_related("counselor")
         .order_by("-starts_at", "-pk")[: limit + 1]

@@ -20,9 +20,11 @@ from counseling.access import (
     is_case_handler,
     may_edit_session,
     may_read_notes,
+    may_read_session_content,
     outbound_referrals_visible_to,
     sessions_visible_to,
     students_visible_to,
+    with_session_content_flag,
 )
 from counseling.forms import (
     CaseEditForm,
@@ -153,7 +155,7 @@ def _render_case_detail(
     request: HttpRequest, case: Case, transition_form: CaseTransitionForm | None = None
 ) -> HttpResponse:
     handler = is_case_handler(request.user, case)
-    sessions = list(services.case_sessions(case))
+    sessions = list(with_session_content_flag(request.user, services.case_sessions(case)))
     if handler:
         # Every session of the case is the case's: its handlers may read all their notes.
         _log_notes_read(request, sessions)
@@ -412,17 +414,20 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
         sessions_visible_to(request.user).select_related("counselor", "case__student", "classroom"),
         pk=pk,
     )
-    full = may_read_notes(request.user, session)
+    content_readable = may_read_session_content(request.user, session)
+    notes_readable = content_readable and may_read_notes(request.user, session)
     students = []
-    if full:
+    if content_readable:
         students = list(session.students.select_related("classroom").order_by("full_name"))
+    if notes_readable:
         _log_notes_read(request, [session])
     return render(
         request,
         "counseling/session_detail.html",
         {
             "session": session,
-            "full": full,
+            "content_readable": content_readable,
+            "notes_readable": notes_readable,
             "students": students,
             "may_edit": may_edit_session(request.user, session),
         },

@@ -423,7 +423,7 @@ def test_handlers_read_a_case_sessions_notes_and_it_is_logged(
 
 
 @pytest.mark.parametrize("person", CASE_READERS)
-def test_readers_see_date_strategy_and_summary_only(request, client_for, person, case_session):
+def test_readers_see_date_and_strategy_only(request, client_for, person, case_session):
     case_session.follow_up_plan = "Rencana tindak lanjut rahasia"
     case_session.other_participants = "Ibu kandung"
     case_session.save()
@@ -431,9 +431,16 @@ def test_readers_see_date_strategy_and_summary_only(request, client_for, person,
     response = client_for(user).get(_detail(case_session))
     assert response.status_code == 200
     html = response.content.decode()
-    assert "Ayu bercerita tentang suasana rumah." in html
     assert "5 Oktober 2026" in html
-    for hidden in [NOTES, "Rahasia", "Rencana tindak lanjut rahasia", "Ibu kandung"]:
+    assert "Konseling individual" in html
+    assert 'data-testid="session-content-withheld"' in html
+    for hidden in [
+        NOTES,
+        "Rahasia",
+        "Ayu bercerita tentang suasana rumah.",
+        "Rencana tindak lanjut rahasia",
+        "Ibu kandung",
+    ]:
         assert hidden not in html
     assert _edit(case_session) not in html
     assert _notes_reads() == []
