@@ -65,6 +65,52 @@ def _check_counselors(school_id: int, counselor: User, co_handlers: Iterable[Use
     return co_handlers
 
 
+# A case in one of these holds its student's problem of its category: another case of the same
+# category waits until it is resolved or closed.
+STILL_OPEN_STATUSES = (Case.Status.NEW, Case.Status.IN_PROGRESS, Case.Status.REFERRED_OUT)
+
+
+class OpenCaseExists(ValidationError):
+    """The student has an open case of that category already; nothing was written. `case` is
+    that case, for a link to it."""
+
+    def __init__(self, case: Case):
+        super().__init__(
+            {
+                "category": _(
+                    "%(name)s already has an open case of this category (opened %(date)s). "
+                    "Continue that case instead of opening another."
+                )
+                % {"name": case.student.full_name, "date": date_format(case.opened_on, "j F Y")}
+            }
+        )
+        self.case = case
+
+
+def open_case_of_category(
+    student_id: int, category: str, *, exclude_pk: int | None = None
+) -> Case | None:
+    """The student's open (not resolved, closed or archived) case of the category, if any."""
+    cases = Case.objects.filter(
+        student_id=student_id,
+        category=category,
+        status__in=STILL_OPEN_STATUSES,
+        is_archived=False,
+    ).select_related("student")
+    if exclude_pk is not None:
+        cases = cases.exclude(pk=exclude_pk)
+    return cases.order_by("opened_on", "pk").first()
+
+
+def _refuse_a_second_open_case(student: Student, category: str, exclude_pk=None) -> None:
+    # The student's row is locked first, so that two requests opening the same case at once
+    # (a double submission) take turns and the second finds the first's case.
+    Student.objects.select_for_update().filter(pk=student.pk).first()
+    existing = open_case_of_category(student.pk, category, exclude_pk=exclude_pk)
+    if existing is not None:
+        raise OpenCaseExists(existing)
+
+
 @transaction.atomic
 def case_open(
     *,
@@ -82,9 +128,11 @@ def case_open(
     """Open a new case for the student; the school is the student's.
 
     The responsible counselor and every co-handler must be counselors of that school (the
-    responsible counselor is dropped from the co-handlers if listed there too).
+    responsible counselor is dropped from the co-handlers if listed there too). A student has
+    at most one open case per category: OpenCaseExists names the one there is.
     """
     co_handlers = _check_counselors(student.school_id, counselor, co_handlers)
+    _refuse_a_second_open_case(student, category)
     if referral is not None and referral.student_id != student.pk:
         raise ValidationError(_("The referral is about another student."))
     case = Case(
@@ -126,6 +174,10 @@ def case_update(
     if case.is_archived:
         raise ValidationError(_("An archived case can no longer be changed."))
     co_handlers = _check_counselors(case.school_id, counselor, co_handlers)
+    # As stored: a bound ModelForm has already put the submitted values on `case`.
+    stored = Case.objects.values("category", "status").get(pk=case.pk)
+    if category != stored["category"] and stored["status"] in STILL_OPEN_STATUSES:
+        _refuse_a_second_open_case(case.student, category, exclude_pk=case.pk)
     updated = Case.objects.filter(pk=case.pk, version=version, is_archived=False).update(
         counselor=counselor,
         field=field,
@@ -283,7 +335,7 @@ def check_session_times(
         elif timezone.localtime(starts_at).date() < earliest:
             errors["starts_at"] = _(
                 "The date is before the school's first academic year (%(date)s). Check the year."
-            ) % {"date": date_format(earliest)}
+            ) % {"date": date_format(earliest, "j F Y")}
     if starts_at is not None and next_appointment is not None:
         if next_appointment <= starts_at:
             errors["next_appointment"] = _("The next appointment must come after this session.")

@@ -192,6 +192,7 @@ def case_create(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("A case can be opened only for an active student."))
         return redirect("counseling:student_detail", pk=student.pk)
     school_id = request.user.school_id
+    open_case = None
     if request.method == "POST":
         form = CaseForm(request.POST, school_id=school_id)
         if form.is_valid():
@@ -209,12 +210,17 @@ def case_create(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             except ValidationError as error:
                 add_form_errors(form, error)
+                open_case = getattr(error, "case", None)
             else:
                 messages.success(request, _("The case was opened."))
                 return redirect("counseling:case_detail", pk=case.pk)
     else:
         form = CaseForm(school_id=school_id, initial={"counselor": request.user})
-    return render(request, "counseling/case_form.html", {"form": form, "student": student})
+    return render(
+        request,
+        "counseling/case_form.html",
+        {"form": form, "student": student, "open_case": open_case},
+    )
 
 
 def _handled_case(request: HttpRequest, pk: int) -> Case:
@@ -231,7 +237,7 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if case.is_archived:
         messages.error(request, _("An archived case can no longer be changed."))
         return redirect("counseling:case_detail", pk=case.pk)
-    current, differences = None, []
+    current, differences, open_case = None, [], None
     if request.method == "POST":
         form = CaseEditForm(request.POST, instance=case, school_id=case.school_id)
         if form.is_valid():
@@ -267,6 +273,7 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 form.is_valid()
             except ValidationError as error:
                 add_form_errors(form, error)
+                open_case = getattr(error, "case", None)
             else:
                 messages.success(request, _("The case was saved."))
                 return redirect("counseling:case_detail", pk=case.pk)
@@ -277,7 +284,13 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "counseling/case_form.html",
-        {"form": form, "case": case, "current": current, "differences": differences},
+        {
+            "form": form,
+            "case": case,
+            "current": current,
+            "differences": differences,
+            "open_case": open_case,
+        },
     )
 
 
