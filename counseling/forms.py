@@ -39,6 +39,19 @@ from staff.forms import DateInput, DateRangeFilterForm
 from staff.models import Role, User
 
 
+def searchable(widget: forms.Select, *, placeholder=None) -> forms.Select:
+    """Mark a select of many options (the school's students) for static/js/searchable-select.js,
+    which lets one type to find an option; without JavaScript it stays a plain select."""
+    widget.attrs.update(
+        {
+            "data-searchable": "",
+            "data-placeholder": placeholder or _("Type a name or a class to search"),
+            "data-no-results": _("Nothing matches; check the spelling."),
+        }
+    )
+    return widget
+
+
 class ClassroomChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Classroom) -> str:
         if obj.academic_year.is_current:
@@ -142,6 +155,7 @@ class InboundReferralForm(forms.ModelForm):
             .select_related("classroom")
             .order_by("classroom__grade", "classroom__name", "full_name", "pk")
         )
+        searchable(self.fields["student"].widget)
 
     def clean_reason(self) -> str:
         reason = self.cleaned_data["reason"].strip()
@@ -495,7 +509,7 @@ class SessionForm(forms.ModelForm):
         widgets = {
             "starts_at": _datetime_input(),
             "next_appointment": _datetime_input(),
-            "students": forms.SelectMultiple(attrs={"size": 12}),
+            "students": searchable(forms.SelectMultiple(attrs={"size": 12})),
             "summary": forms.Textarea(attrs={"rows": 4}),
             "confidential_notes": forms.Textarea(attrs={"rows": 4}),
             "follow_up_plan": forms.Textarea(attrs={"rows": 3}),
@@ -503,8 +517,9 @@ class SessionForm(forms.ModelForm):
         help_texts = {
             "case": _("Only cases you handle. Leave empty for a session outside a case."),
             "students": _(
-                "Listed by class. Hold Ctrl (Cmd on a Mac) to choose several. Individual "
-                "counseling: one student; group counseling and group guidance: two or more."
+                "Type a name or a class to find a student; choose several one after another "
+                "(in the plain list, hold Ctrl, or Cmd on a Mac). Individual counseling: one "
+                "student; group counseling and group guidance: two or more."
             ),
             "classroom": _(
                 "For classical guidance only: every active student of the class is added."
@@ -621,6 +636,7 @@ class CollaborationForm(forms.ModelForm):
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["student"].queryset = _students_for_choice(user)
+        searchable(self.fields["student"].widget)
         self.fields["case"].queryset = (
             cases_visible_to(user)
             .filter(status__in=Case.OPEN_STATUSES, is_archived=False)

@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from counseling.cases import STILL_OPEN_STATUSES
 from counseling.models import Case, Collaboration, CounselingSession, InboundReferral, Student
 from staff.demo import DEMO_PASSWORD
 
@@ -34,6 +35,13 @@ def local_input(moment) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M")
 
 
+def pick(page, select_id: str, typed: str, label: str) -> None:
+    """Choose an option of a searchable select (static/js/searchable-select.js) by typing."""
+    page.locator(f"#{select_id}-ts-control").focus()
+    page.keyboard.type(typed)
+    page.locator(".ts-dropdown .option", has_text=label).first.click()
+
+
 def log_session(page, *, when, summary: str, note: str) -> None:
     page.locator("#id_starts_at").fill(local_input(when))
     page.locator("#id_duration_minutes").fill("45")
@@ -48,7 +56,13 @@ def log_session(page, *, when, summary: str, note: str) -> None:
 
 
 def test_counselor_keeps_a_book_opens_a_case_and_logs_sessions(page, demo):
-    student = Student.objects.filter(classroom__name="VII-C").order_by("full_name").first()
+    # A student without an open family case: a second one would be refused.
+    student = (
+        Student.objects.filter(classroom__name="VII-C")
+        .exclude(cases__category="family", cases__status__in=STILL_OPEN_STATUSES)
+        .order_by("full_name")
+        .first()
+    )
     sign_in(page, "gurubk1")
 
     # Find the student by NISN.
@@ -115,8 +129,10 @@ def test_homeroom_teacher_refers_a_student_and_sees_only_the_status(page, demo):
     sign_in(page, "walikelas7a")
     page.get_by_role("link", name="Rujuk siswa").first.click()
     options = page.locator("#id_student option:not([value=''])")
-    student_name = options.first.inner_text().split(" (")[0].strip()
-    page.locator("#id_student").select_option(index=1)
+    label = options.first.inner_text()
+    student_name = label.split(" — ")[-1].strip()
+    # The picker: type part of the name, choose the student from what matches.
+    pick(page, "id_student", student_name, label)
     page.locator("#id_reason").fill("Tiga minggu ini sering terlambat dan tampak mengantuk.")
     page.get_by_role("button", name="Kirim ke BK").click()
     page.locator(".alert-success").wait_for()
@@ -146,3 +162,61 @@ def test_homeroom_teacher_refers_a_student_and_sees_only_the_status(page, demo):
         assert response.status == 404
         assert "Halaman tidak ditemukan" in page.locator("main").inner_text()
         assert session.confidential_notes not in page.content()
+
+
+def test_the_student_picker_finds_students_by_typing_under_the_strict_csp(page, demo):
+    problems = []
+    page.on(
+        "console",
+        lambda message: message.type in ("error", "warning") and problems.append(message.text),
+    )
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    first, second = Student.objects.filter(classroom__name="VIII-B").order_by("full_name")[:2]
+    sign_in(page, "gurubk1")
+
+    response = page.goto("/counseling/sessions/new/")
+    policy = response.headers["content-security-policy"]
+    assert "script-src 'self'" in policy and "style-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+    # The plain select of every active student became a picker.
+    page.locator("#id_students-ts-control").wait_for()
+    assert "ts-hidden-accessible" in page.locator("#id_students").get_attribute("class")
+    for student in (first, second):
+        pick(page, "id_students", student.full_name, f"VIII-B · {student.full_name}")
+    assert page.locator(".ts-control .item").count() == 2
+
+    page.locator("#id_starts_at").fill(local_input(timezone.now() - timedelta(hours=2)))
+    page.locator("#id_duration_minutes").fill("60")
+    page.locator("#id_strategy").select_option("group_counseling")
+    page.locator("#id_component").select_option("responsive")
+    page.locator("#id_field").select_option("social")
+    page.locator("#id_summary").fill("Uji pemilih siswa: pertemanan di kelas.")
+    button = page.locator("main form").get_by_role("button", name="Catat sesi")
+    button.click()
+    page.locator(".alert-success").wait_for()
+
+    session = CounselingSession.objects.filter(summary__startswith="Uji pemilih siswa").get()
+    assert set(session.students.all()) == {first, second}
+    assert problems == []
+
+
+def test_a_create_form_is_sent_once_however_often_its_button_is_clicked(page, demo):
+    student = Student.objects.filter(classroom__name="IX-D").order_by("full_name").first()
+    sign_in(page, "gurubk2")
+    page.goto(f"/counseling/sessions/new/?student={student.pk}")
+    page.locator("#id_starts_at").fill(local_input(timezone.now() - timedelta(hours=1)))
+    page.locator("#id_duration_minutes").fill("30")
+    page.locator("#id_strategy").select_option("individual")
+    page.locator("#id_component").select_option("responsive")
+    page.locator("#id_field").select_option("learning")
+    page.locator("#id_summary").fill("Uji kirim sekali: walau tombolnya diklik dua kali.")
+    button = page.locator("main form").get_by_role("button", name="Catat sesi")
+    # The first click sends the form and, before the answer comes, the button is disabled:
+    # a second click has nothing to press.
+    disabled = button.evaluate(
+        "(element) => new Promise((resolve) => {"
+        " element.click(); window.setTimeout(() => { resolve(element.disabled); }, 0); })"
+    )
+    assert disabled is True
+    page.locator(".alert-success").wait_for()
+    assert CounselingSession.objects.filter(summary__startswith="Uji kirim sekali").count() == 1

@@ -2,6 +2,7 @@
 (the confidential notes only for those who may, always logged) and editing them."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -190,6 +191,24 @@ def test_the_student_choice_lists_active_students_of_the_school_by_class(
     assert list(form.fields["students"].queryset) == [student, classmate, senior]
     labels = [label for _, label in form.fields["students"].choices]
     assert labels[0] == "VII-A · Ayu Lestari"
+
+
+def test_student_pickers_are_plain_selects_marked_searchable(
+    client_for, counselor, homeroom_teacher
+):
+    pages = [
+        (counselor, SESSION_CREATE, "students"),
+        (counselor, reverse("counseling:collaboration_create"), "student"),
+        (homeroom_teacher, reverse("counseling:referral_create"), "student"),
+    ]
+    for user, url, name in pages:
+        html = client_for(user).get(url).content.decode()
+        select = re.search(rf'<select name="{name}"[^>]*>', html).group(0)
+        assert "data-searchable" in select, url
+        assert 'data-no-results="Tidak ada yang cocok; periksa ejaannya."' in select, url
+        # Without JavaScript the select itself is the picker; with it, Tom Select enhances it.
+        assert "/static/vendor/tom-select/tom-select.complete.min.js" in html, url
+        assert "/static/js/searchable-select.js" in html, url
 
 
 def test_a_students_page_preselects_the_student(client_for, counselor, student):
