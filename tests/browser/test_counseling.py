@@ -42,13 +42,20 @@ def pick(page, select_id: str, typed: str, label: str) -> None:
     page.locator(".ts-dropdown .option", has_text=label).first.click()
 
 
-def log_session(page, *, when, summary: str, note: str) -> None:
+def fill_session(
+    page, *, when, summary: str, strategy="individual", field="personal", minutes=45
+) -> None:
+    """The session form's own fields (its participants are chosen before or preset)."""
     page.locator("#id_starts_at").fill(local_input(when))
-    page.locator("#id_duration_minutes").fill("45")
-    page.locator("#id_strategy").select_option("individual")
+    page.locator("#id_duration_minutes").fill(str(minutes))
+    page.locator("#id_strategy").select_option(strategy)
     page.locator("#id_component").select_option("responsive")
-    page.locator("#id_field").select_option("personal")
+    page.locator("#id_field").select_option(field)
     page.locator("#id_summary").fill(summary)
+
+
+def log_session(page, *, when, summary: str, note: str) -> None:
+    fill_session(page, when=when, summary=summary)
     page.locator("#id_confidential_notes").fill(note)
     page.locator("#id_follow_up_plan").fill("Bertemu lagi minggu depan bersama wali kelas.")
     page.locator("main form").get_by_role("button", name="Catat sesi").click()
@@ -185,12 +192,14 @@ def test_the_student_picker_finds_students_by_typing_under_the_strict_csp(page, 
         pick(page, "id_students", student.full_name, f"VIII-B · {student.full_name}")
     assert page.locator(".ts-control .item").count() == 2
 
-    page.locator("#id_starts_at").fill(local_input(timezone.now() - timedelta(hours=2)))
-    page.locator("#id_duration_minutes").fill("60")
-    page.locator("#id_strategy").select_option("group_counseling")
-    page.locator("#id_component").select_option("responsive")
-    page.locator("#id_field").select_option("social")
-    page.locator("#id_summary").fill("Uji pemilih siswa: pertemanan di kelas.")
+    fill_session(
+        page,
+        when=timezone.now() - timedelta(hours=2),
+        summary="Uji pemilih siswa: pertemanan di kelas.",
+        strategy="group_counseling",
+        field="social",
+        minutes=60,
+    )
     button = page.locator("main form").get_by_role("button", name="Catat sesi")
     button.click()
     page.locator(".alert-success").wait_for()
@@ -204,12 +213,12 @@ def test_a_create_form_is_sent_once_however_often_its_button_is_clicked(page, de
     student = Student.objects.filter(classroom__name="IX-D").order_by("full_name").first()
     sign_in(page, "gurubk2")
     page.goto(f"/counseling/sessions/new/?student={student.pk}")
-    page.locator("#id_starts_at").fill(local_input(timezone.now() - timedelta(hours=1)))
-    page.locator("#id_duration_minutes").fill("30")
-    page.locator("#id_strategy").select_option("individual")
-    page.locator("#id_component").select_option("responsive")
-    page.locator("#id_field").select_option("learning")
-    page.locator("#id_summary").fill("Uji kirim sekali: walau tombolnya diklik dua kali.")
+    fill_session(
+        page,
+        when=timezone.now() - timedelta(hours=1),
+        summary="Uji kirim sekali: walau tombolnya diklik dua kali.",
+        field="learning",
+    )
     button = page.locator("main form").get_by_role("button", name="Catat sesi")
     # The first click sends the form and, before the answer comes, the button is disabled:
     # a second click has nothing to press.
