@@ -218,6 +218,9 @@ def case_transition(*, case: Case, status: str, outcome: str | None = None) -> C
         locked.outcome = outcome.strip()
     if status == Case.Status.CLOSED and not locked.outcome:
         raise ValidationError({"outcome": _("Write the outcome before closing the case.")})
+    if status in STILL_OPEN_STATUSES and locked.status not in STILL_OPEN_STATUSES:
+        # Taking a resolved case up again: not beside another open case of its category.
+        _refuse_a_second_open_case(locked.student, locked.category, exclude_pk=locked.pk)
     locked.status = status
     if status in (Case.Status.RESOLVED, Case.Status.CLOSED):
         locked.closed_on = timezone.localdate()

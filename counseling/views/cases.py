@@ -335,6 +335,15 @@ def case_transition(request: HttpRequest, pk: int) -> HttpResponse:
             _("A case that is “%(current)s” cannot become “%(wanted)s”. Nothing was changed.")
             % {"current": case.get_status_display(), "wanted": Case.Status(status).label},
         )
+    except services.OpenCaseExists as refused:
+        messages.error(
+            request,
+            _(
+                "This case cannot be taken up again: the student has another open case of "
+                "its category. Continue that one. Nothing was changed."
+            ),
+        )
+        return redirect("counseling:case_detail", pk=refused.case.pk)
     except ValidationError as error:
         add_form_errors(form, error)
         case = get_object_or_404(services.case_for_page(request.user), pk=pk)

@@ -207,6 +207,25 @@ def test_an_edit_cannot_move_a_case_onto_another_open_case_of_the_category(
     assert (bullying.category, bullying.version) == (Case.Category.BULLYING, 0)
 
 
+def test_a_resolved_case_is_not_taken_up_again_beside_a_newer_open_one(
+    client_for, counselor, student
+):
+    resolved = CaseFactory(
+        student=student, counselor=counselor, status=Case.Status.RESOLVED, category="family"
+    )
+    newer = CaseFactory(student=student, counselor=counselor, category="family")
+    response = client_for(counselor).post(
+        _transition(resolved), {"status": Case.Status.IN_PROGRESS}, follow=True
+    )
+    assert response.redirect_chain == [(_detail(newer), 302)]
+    assert [str(m) for m in response.context["messages"]] == [
+        "Kasus ini tidak dapat ditangani lagi: siswa memiliki kasus terbuka lain dengan "
+        "kategori yang sama. Lanjutkan kasus itu. Tidak ada yang diubah."
+    ]
+    resolved.refresh_from_db()
+    assert (resolved.status, resolved.version) == (Case.Status.RESOLVED, 0)
+
+
 def test_create_forms_are_submitted_once(client_for, counselor, student, case):
     client = client_for(counselor)
     pages = [
