@@ -8,7 +8,16 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.http import Http404, HttpRequest
 
 from counseling.models import (
@@ -139,10 +148,38 @@ def cases_handled_by(user: User) -> QuerySet[Case]:
 
 
 def sessions_visible_to(user: User) -> QuerySet[CounselingSession]:
-    """Sessions whose date, strategy and summary the user may read (never the notes)."""
+    """Sessions whose date, duration and strategy the user may read. What was said (summary,
+    participants, follow-up) needs may_read_session_content; the notes may_read_notes."""
     if _school_id(user) is None or not has_role(user, *CASE_READERS):
         return CounselingSession.objects.none()
     return CounselingSession.objects.filter(school_id=user.school_id)
+
+
+def may_read_session_content(user: User, session: CounselingSession) -> bool:
+    """A session's summary, participants, follow-up plan and next appointment: who led it and
+    the handlers of its case. The school's leaders and other counselors see only that it took
+    place (DESIGN.md: "sessions' dates")."""
+    if session.school_id != _school_id(user) or not has_role(user, Role.COUNSELOR):
+        return False
+    if session.counselor_id == user.pk:
+        return True
+    return session.case_id is not None and is_case_handler(user, session.case)
+
+
+def with_session_content_flag(
+    user: User, sessions: QuerySet[CounselingSession]
+) -> QuerySet[CounselingSession]:
+    """The sessions, each annotated `content_readable` as may_read_session_content decides,
+    within the same query (for lists: a case's sessions, a student's timeline)."""
+    if _school_id(user) is None or not has_role(user, Role.COUNSELOR):
+        readable = Value(False)
+    else:
+        readable = ExpressionWrapper(
+            Q(school_id=user.school_id)
+            & (Q(counselor_id=user.pk) | Q(case__in=cases_handled_by(user).values("pk"))),
+            output_field=BooleanField(),
+        )
+    return sessions.annotate(content_readable=readable)
 
 
 def may_read_notes(user: User, session: CounselingSession) -> bool:
@@ -155,13 +192,10 @@ def may_read_notes(user: User, session: CounselingSession) -> bool:
 
 
 def may_edit_session(user: User, session: CounselingSession) -> bool:
-    """Who led the session, or a handler of its case. (A leader no longer handling the case
-    may still correct the record, but not read its notes: see may_read_notes.)"""
-    if session.school_id != _school_id(user) or not has_role(user, Role.COUNSELOR):
-        return False
-    if session.counselor_id == user.pk:
-        return True
-    return session.case_id is not None and is_case_handler(user, session.case)
+    """Who led the session, or a handler of its case: who may read its content. (A leader no
+    longer handling the case may still correct the record, but not read its notes: see
+    may_read_notes.)"""
+    return may_read_session_content(user, session)
 
 
 def collaborations_visible_to(user: User) -> QuerySet[Collaboration]:

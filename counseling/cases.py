@@ -12,8 +12,9 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, Min, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from counseling.access import (
@@ -21,6 +22,7 @@ from counseling.access import (
     collaborations_visible_to,
     is_case_handler,
     sessions_visible_to,
+    with_session_content_flag,
 )
 from counseling.models import (
     Case,
@@ -33,7 +35,7 @@ from counseling.models import (
 from counseling.selectors import MULTI_SESSION, session_count
 from staff.access import Permission, can
 from staff.caching import school_data_changed
-from staff.models import User
+from staff.models import AcademicYear, User
 from staff.selectors import counselors_of
 from staff.services import StaleEdit  # noqa: F401 (raised here; callers import it from here too)
 
@@ -56,6 +58,52 @@ def _check_counselors(school_id: int, counselor: User, co_handlers: Iterable[Use
     return co_handlers
 
 
+# A case in one of these holds its student's problem of its category: another case of the same
+# category waits until it is resolved or closed.
+STILL_OPEN_STATUSES = (Case.Status.NEW, Case.Status.IN_PROGRESS, Case.Status.REFERRED_OUT)
+
+
+class OpenCaseExists(ValidationError):
+    """The student has an open case of that category already; nothing was written. `case` is
+    that case, for a link to it."""
+
+    def __init__(self, case: Case):
+        super().__init__(
+            {
+                "category": _(
+                    "%(name)s already has an open case of this category (opened %(date)s). "
+                    "Continue that case instead of opening another."
+                )
+                % {"name": case.student.full_name, "date": date_format(case.opened_on, "j F Y")}
+            }
+        )
+        self.case = case
+
+
+def open_case_of_category(
+    student_id: int, category: str, *, exclude_pk: int | None = None
+) -> Case | None:
+    """The student's open (not resolved, closed or archived) case of the category, if any."""
+    cases = Case.objects.filter(
+        student_id=student_id,
+        category=category,
+        status__in=STILL_OPEN_STATUSES,
+        is_archived=False,
+    ).select_related("student")
+    if exclude_pk is not None:
+        cases = cases.exclude(pk=exclude_pk)
+    return cases.order_by("opened_on", "pk").first()
+
+
+def _refuse_a_second_open_case(student: Student, category: str, exclude_pk=None) -> None:
+    # The student's row is locked first, so that two requests opening the same case at once
+    # (a double submission) take turns and the second finds the first's case.
+    Student.objects.select_for_update().filter(pk=student.pk).first()
+    existing = open_case_of_category(student.pk, category, exclude_pk=exclude_pk)
+    if existing is not None:
+        raise OpenCaseExists(existing)
+
+
 @transaction.atomic
 def case_open(
     *,
@@ -73,9 +121,11 @@ def case_open(
     """Open a new case for the student; the school is the student's.
 
     The responsible counselor and every co-handler must be counselors of that school (the
-    responsible counselor is dropped from the co-handlers if listed there too).
+    responsible counselor is dropped from the co-handlers if listed there too). A student has
+    at most one open case per category: OpenCaseExists names the one there is.
     """
     co_handlers = _check_counselors(student.school_id, counselor, co_handlers)
+    _refuse_a_second_open_case(student, category)
     if referral is not None and referral.student_id != student.pk:
         raise ValidationError(_("The referral is about another student."))
     case = Case(
@@ -117,6 +167,10 @@ def case_update(
     if case.is_archived:
         raise ValidationError(_("An archived case can no longer be changed."))
     co_handlers = _check_counselors(case.school_id, counselor, co_handlers)
+    # As stored: a bound ModelForm has already put the submitted values on `case`.
+    stored = Case.objects.values("category", "status").get(pk=case.pk)
+    if category != stored["category"] and stored["status"] in STILL_OPEN_STATUSES:
+        _refuse_a_second_open_case(case.student, category, exclude_pk=case.pk)
     updated = Case.objects.filter(pk=case.pk, version=version, is_archived=False).update(
         counselor=counselor,
         field=field,
@@ -145,16 +199,21 @@ class TransitionRefused(Exception):
 def case_transition(*, case: Case, status: str, outcome: str | None = None) -> Case:
     """Move the case to `status` if Case.TRANSITIONS allows it from its current status.
 
-    Closing needs an outcome. Resolving or closing dates the case closed; taking it up again
+    "Referred out" is refused here: only recording an outbound referral with the parent's
+    consent (counseling.referrals.outbound_referral_create) takes a case there. Closing needs
+    an outcome. Resolving or closing dates the case closed; taking it up again
     clears that date.
     """
     locked = Case.objects.select_for_update().get(pk=case.pk)
-    if locked.is_archived or not locked.can_move_to(status):
+    if locked.is_archived or status not in locked.manual_next_statuses():
         raise TransitionRefused(status)
     if outcome is not None:
         locked.outcome = outcome.strip()
     if status == Case.Status.CLOSED and not locked.outcome:
         raise ValidationError({"outcome": _("Write the outcome before closing the case.")})
+    if status in STILL_OPEN_STATUSES and locked.status not in STILL_OPEN_STATUSES:
+        # Taking a resolved case up again: not beside another open case of its category.
+        _refuse_a_second_open_case(locked.student, locked.category, exclude_pk=locked.pk)
     locked.status = status
     if status in (Case.Status.RESOLVED, Case.Status.CLOSED):
         locked.closed_on = timezone.localdate()
@@ -237,13 +296,51 @@ def session_participants(
     return list(chosen.values())
 
 
-def _check_session_times(
-    starts_at: datetime.datetime, next_appointment: datetime.datetime | None
+# How far ahead of its session a next appointment may be set.
+NEXT_APPOINTMENT_WITHIN = datetime.timedelta(days=365)
+# The earliest session date when the school has no academic year recorded.
+SESSIONS_RECORDED_FOR_YEARS = 10
+
+
+def earliest_session_day(school_id: int) -> datetime.date:
+    """The first day of the school's first academic year: no session is older than the
+    school's records (without any year, ten years back)."""
+    first = AcademicYear.objects.filter(school_id=school_id).aggregate(day=Min("start_date"))
+    if first["day"] is not None:
+        return first["day"]
+    today = timezone.localdate()
+    return today.replace(year=today.year - SESSIONS_RECORDED_FOR_YEARS, day=1)
+
+
+def check_session_times(
+    *,
+    school_id: int,
+    starts_at: datetime.datetime | None,
+    next_appointment: datetime.datetime | None,
 ) -> None:
-    if next_appointment is not None and next_appointment <= starts_at:
-        raise ValidationError(
-            {"next_appointment": _("The next appointment must come after this session.")}
-        )
+    """A logged session has taken place (not after now) within the school's records; its next
+    appointment comes after it and within a year. Raises ValidationError keyed by form field."""
+    errors: dict[str, str] = {}
+    if starts_at is not None:
+        earliest = earliest_session_day(school_id)
+        if starts_at > timezone.now():
+            errors["starts_at"] = _(
+                "A session is logged once it has taken place. Put a planned meeting in "
+                "the next appointment of the previous session."
+            )
+        elif timezone.localtime(starts_at).date() < earliest:
+            errors["starts_at"] = _(
+                "The date is before the school's first academic year (%(date)s). Check the year."
+            ) % {"date": date_format(earliest, "j F Y")}
+    if starts_at is not None and next_appointment is not None:
+        if next_appointment <= starts_at:
+            errors["next_appointment"] = _("The next appointment must come after this session.")
+        elif next_appointment - starts_at > NEXT_APPOINTMENT_WITHIN:
+            errors["next_appointment"] = _(
+                "The next appointment must be within a year of the session. Check the year."
+            )
+    if errors:
+        raise ValidationError(errors)
 
 
 @transaction.atomic
@@ -279,7 +376,7 @@ def session_log(
     participants = session_participants(
         school_id=school_id, strategy=strategy, students=students, classroom=classroom, case=case
     )
-    _check_session_times(starts_at, next_appointment)
+    check_session_times(school_id=school_id, starts_at=starts_at, next_appointment=next_appointment)
     session = CounselingSession(
         school_id=school_id,
         case=case,
@@ -335,7 +432,9 @@ def session_update(
         classroom=classroom,
         case=session.case,
     )
-    _check_session_times(starts_at, next_appointment)
+    check_session_times(
+        school_id=session.school_id, starts_at=starts_at, next_appointment=next_appointment
+    )
     values = {
         "starts_at": starts_at,
         "duration_minutes": duration_minutes,
@@ -546,7 +645,7 @@ def student_timeline(user: User, student: Student, limit: int = TIMELINE_LIMIT):
         .order_by("-opened_on", "-pk")[: limit + 1]
     )
     sessions = (
-        sessions_visible_to(user)
+        with_session_content_flag(user, sessions_visible_to(user))
         .filter(students=student)
         .select_related("counselor")
         .order_by("-starts_at", "-pk")[: limit + 1]

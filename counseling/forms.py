@@ -19,6 +19,7 @@ from counseling.access import (
 from counseling.cases import (
     CASE_STATUS_ALL,
     CASE_STATUS_OPEN,
+    check_session_times,
     counselors_of,
     session_participants,
 )
@@ -44,6 +45,19 @@ from counseling.roster import (
 from counseling.selectors import MULTI_SESSION
 from staff.forms import DateInput, DateRangeFilterForm
 from staff.models import AcademicYear, Role, School, User
+
+
+def searchable(widget: forms.Select, *, placeholder=None) -> forms.Select:
+    """Mark a select of many options (the school's students) for static/js/searchable-select.js,
+    which lets one type to find an option; without JavaScript it stays a plain select."""
+    widget.attrs.update(
+        {
+            "data-searchable": "",
+            "data-placeholder": placeholder or _("Type a name or a class to search"),
+            "data-no-results": _("Nothing matches; check the spelling."),
+        }
+    )
+    return widget
 
 
 class ClassroomChoiceField(forms.ModelChoiceField):
@@ -149,6 +163,7 @@ class InboundReferralForm(forms.ModelForm):
             .select_related("classroom")
             .order_by("classroom__grade", "classroom__name", "full_name", "pk")
         )
+        searchable(self.fields["student"].widget)
 
     def clean_reason(self) -> str:
         reason = self.cleaned_data["reason"].strip()
@@ -502,7 +517,7 @@ class SessionForm(forms.ModelForm):
         widgets = {
             "starts_at": _datetime_input(),
             "next_appointment": _datetime_input(),
-            "students": forms.SelectMultiple(attrs={"size": 12}),
+            "students": searchable(forms.SelectMultiple(attrs={"size": 12})),
             "summary": forms.Textarea(attrs={"rows": 4}),
             "confidential_notes": forms.Textarea(attrs={"rows": 4}),
             "follow_up_plan": forms.Textarea(attrs={"rows": 3}),
@@ -510,8 +525,9 @@ class SessionForm(forms.ModelForm):
         help_texts = {
             "case": _("Only cases you handle. Leave empty for a session outside a case."),
             "students": _(
-                "Listed by class. Hold Ctrl (Cmd on a Mac) to choose several. Individual "
-                "counseling: one student; group counseling and group guidance: two or more."
+                "Type a name or a class to find a student; choose several one after another "
+                "(in the plain list, hold Ctrl, or Cmd on a Mac). Individual counseling: one "
+                "student; group counseling and group guidance: two or more."
             ),
             "classroom": _(
                 "For classical guidance only: every active student of the class is added."
@@ -563,17 +579,6 @@ class SessionForm(forms.ModelForm):
             raise forms.ValidationError(_("Give the duration in minutes, from 1 to 600."))
         return minutes
 
-    def clean_starts_at(self):
-        starts_at = self.cleaned_data["starts_at"]
-        if starts_at > timezone.now():
-            raise forms.ValidationError(
-                _(
-                    "A session is logged once it has taken place. Put a planned meeting in "
-                    "the next appointment of the previous session."
-                )
-            )
-        return starts_at
-
     def clean(self) -> dict:
         cleaned = super().clean()
         case = cleaned.get("case", self.case) if "case" in self.fields else self.case
@@ -589,11 +594,14 @@ class SessionForm(forms.ModelForm):
                 )
             except forms.ValidationError as error:
                 self.add_error(None, error)
-        starts_at, next_appointment = cleaned.get("starts_at"), cleaned.get("next_appointment")
-        if starts_at and next_appointment and next_appointment <= starts_at:
-            self.add_error(
-                "next_appointment", _("The next appointment must come after this session.")
+        try:
+            check_session_times(
+                school_id=self.user.school_id,
+                starts_at=cleaned.get("starts_at"),
+                next_appointment=cleaned.get("next_appointment"),
             )
+        except forms.ValidationError as error:
+            self.add_error(None, error)
         return cleaned
 
 
@@ -636,6 +644,7 @@ class CollaborationForm(forms.ModelForm):
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["student"].queryset = _students_for_choice(user)
+        searchable(self.fields["student"].widget)
         self.fields["case"].queryset = (
             cases_visible_to(user)
             .filter(status__in=Case.OPEN_STATUSES, is_archived=False)

@@ -302,6 +302,9 @@ class Case(models.Model):
         Status.REFERRED_OUT: (Status.CLOSED, Status.IN_PROGRESS),
         Status.CLOSED: (),
     }
+    # Reached only by recording an outbound referral with the parent's consent
+    # (counseling.referrals.outbound_referral_create), never by a plain status change.
+    REFERRAL_ONLY_STATUSES = (Status.REFERRED_OUT,)
     OPEN_STATUSES = (Status.NEW, Status.IN_PROGRESS, Status.RESOLVED, Status.REFERRED_OUT)
 
     school = models.ForeignKey(
@@ -369,6 +372,15 @@ class Case(models.Model):
 
     def can_move_to(self, status: str) -> bool:
         return status in self.TRANSITIONS.get(self.status, ())
+
+    def manual_next_statuses(self) -> list[str]:
+        """The statuses the status form may move the case to: "referred out" is left to the
+        referral form, which records the parent's consent."""
+        return [
+            status
+            for status in self.TRANSITIONS.get(self.status, ())
+            if status not in self.REFERRAL_ONLY_STATUSES
+        ]
 
 
 class CounselingSession(models.Model):

@@ -18,9 +18,11 @@ from counseling.access import (
     is_case_handler,
     may_edit_session,
     may_read_notes,
+    may_read_session_content,
     outbound_referrals_visible_to,
     sessions_visible_to,
     students_visible_to,
+    with_session_content_flag,
 )
 from counseling.forms import (
     CaseEditForm,
@@ -125,7 +127,7 @@ def _render_case_detail(
     request: HttpRequest, case: Case, transition_form: CaseTransitionForm | None = None
 ) -> HttpResponse:
     handler = is_case_handler(request.user, case)
-    sessions = list(services.case_sessions(case))
+    sessions = list(with_session_content_flag(request.user, services.case_sessions(case)))
     if handler:
         # Every session of the case is the case's: its handlers may read all their notes.
         _log_notes_read(request, sessions)
@@ -140,10 +142,14 @@ def _render_case_detail(
         .filter(case=case)
         .order_by("-referred_on", "-pk"),
         "next_statuses": [
-            (status, Case.Status(status).label) for status in Case.TRANSITIONS[case.status]
+            (status, Case.Status(status).label) for status in case.manual_next_statuses()
         ]
         if handler and not case.is_archived
         else [],
+        # "Referred out" is reached by recording the referral, with the parent's consent.
+        "may_refer_out": handler
+        and not case.is_archived
+        and case.can_move_to(Case.Status.REFERRED_OUT),
         "transition_form": transition_form,
         "outcome_statuses": (Case.Status.RESOLVED, Case.Status.CLOSED),
     }
@@ -158,6 +164,7 @@ def case_create(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("A case can be opened only for an active student."))
         return redirect("counseling:student_detail", pk=student.pk)
     school_id = request.user.school_id
+    open_case = None
     if request.method == "POST":
         form = CaseForm(request.POST, school_id=school_id)
         if form.is_valid():
@@ -175,12 +182,17 @@ def case_create(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             except ValidationError as error:
                 add_form_errors(form, error)
+                open_case = getattr(error, "case", None)
             else:
                 messages.success(request, _("The case was opened."))
                 return redirect("counseling:case_detail", pk=case.pk)
     else:
         form = CaseForm(school_id=school_id, initial={"counselor": request.user})
-    return render(request, "counseling/case_form.html", {"form": form, "student": student})
+    return render(
+        request,
+        "counseling/case_form.html",
+        {"form": form, "student": student, "open_case": open_case},
+    )
 
 
 def _handled_case(request: HttpRequest, pk: int) -> Case:
@@ -197,7 +209,7 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if case.is_archived:
         messages.error(request, _("An archived case can no longer be changed."))
         return redirect("counseling:case_detail", pk=case.pk)
-    current, differences = None, []
+    current, differences, open_case = None, [], None
     if request.method == "POST":
         form = CaseEditForm(request.POST, instance=case, school_id=case.school_id)
         if form.is_valid():
@@ -233,6 +245,7 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 form.is_valid()
             except ValidationError as error:
                 add_form_errors(form, error)
+                open_case = getattr(error, "case", None)
             else:
                 messages.success(request, _("The case was saved."))
                 return redirect("counseling:case_detail", pk=case.pk)
@@ -243,7 +256,13 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "counseling/case_form.html",
-        {"form": form, "case": case, "current": current, "differences": differences},
+        {
+            "form": form,
+            "case": case,
+            "current": current,
+            "differences": differences,
+            "open_case": open_case,
+        },
     )
 
 
@@ -268,11 +287,29 @@ def case_transition(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except services.TransitionRefused:
         case.refresh_from_db()
+        if status in Case.REFERRAL_ONLY_STATUSES:
+            messages.error(
+                request,
+                _(
+                    "A case is referred out by recording the referral with the parent's "
+                    "consent (Refer out). Nothing was changed."
+                ),
+            )
+            return redirect("counseling:case_detail", pk=case.pk)
         messages.error(
             request,
             _("A case that is “%(current)s” cannot become “%(wanted)s”. Nothing was changed.")
             % {"current": case.get_status_display(), "wanted": Case.Status(status).label},
         )
+    except services.OpenCaseExists as refused:
+        messages.error(
+            request,
+            _(
+                "This case cannot be taken up again: the student has another open case of "
+                "its category. Continue that one. Nothing was changed."
+            ),
+        )
+        return redirect("counseling:case_detail", pk=refused.case.pk)
     except ValidationError as error:
         add_form_errors(form, error)
         case = get_object_or_404(services.case_for_page(request.user), pk=pk)
@@ -365,17 +402,20 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
         sessions_visible_to(request.user).select_related("counselor", "case__student", "classroom"),
         pk=pk,
     )
-    full = may_read_notes(request.user, session)
+    content_readable = may_read_session_content(request.user, session)
+    notes_readable = content_readable and may_read_notes(request.user, session)
     students = []
-    if full:
+    if content_readable:
         students = list(session.students.select_related("classroom").order_by("full_name"))
+    if notes_readable:
         _log_notes_read(request, [session])
     return render(
         request,
         "counseling/session_detail.html",
         {
             "session": session,
-            "full": full,
+            "content_readable": content_readable,
+            "notes_readable": notes_readable,
             "students": students,
             "may_edit": may_edit_session(request.user, session),
         },

@@ -122,12 +122,13 @@ def _render_detail(
     *,
     accept_form: ReferralAcceptForm | None = None,
     decline_form: ReferralDeclineForm | None = None,
+    open_case: Case | None = None,
     status: int = 200,
 ) -> HttpResponse:
     may_decide = (
         may_decide_referrals(request.user) and referral.status == InboundReferral.Status.SUBMITTED
     )
-    context = {"referral": referral, "may_decide": may_decide}
+    context = {"referral": referral, "may_decide": may_decide, "open_case": open_case}
     if may_decide:
         context["accept_form"] = accept_form or ReferralAcceptForm(
             referral=referral, user=request.user
@@ -157,7 +158,9 @@ def referral_accept(request: HttpRequest, pk: int) -> HttpResponse:
         return _already_decided(request, referral)
     except ValidationError as exc:
         add_form_errors(form, exc)
-        return _render_detail(request, referral, accept_form=form)
+        return _render_detail(
+            request, referral, accept_form=form, open_case=getattr(exc, "case", None)
+        )
     messages.success(
         request,
         _("The referral of %(name)s was taken up as a case.") % {"name": referral.student},

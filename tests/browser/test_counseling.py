@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from counseling.cases import STILL_OPEN_STATUSES
 from counseling.models import Case, Collaboration, CounselingSession, InboundReferral, Student
 from staff.demo import DEMO_PASSWORD
 from tests.browser.menu import open_from_menu
@@ -35,13 +36,27 @@ def local_input(moment) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M")
 
 
-def log_session(page, *, when, summary: str, note: str) -> None:
+def pick(page, select_id: str, typed: str, label: str) -> None:
+    """Choose an option of a searchable select (static/js/searchable-select.js) by typing."""
+    page.locator(f"#{select_id}-ts-control").focus()
+    page.keyboard.type(typed)
+    page.locator(".ts-dropdown .option", has_text=label).first.click()
+
+
+def fill_session(
+    page, *, when, summary: str, strategy="individual", field="personal", minutes=45
+) -> None:
+    """The session form's own fields (its participants are chosen before or preset)."""
     page.locator("#id_starts_at").fill(local_input(when))
-    page.locator("#id_duration_minutes").fill("45")
-    page.locator("#id_strategy").select_option("individual")
+    page.locator("#id_duration_minutes").fill(str(minutes))
+    page.locator("#id_strategy").select_option(strategy)
     page.locator("#id_component").select_option("responsive")
-    page.locator("#id_field").select_option("personal")
+    page.locator("#id_field").select_option(field)
     page.locator("#id_summary").fill(summary)
+
+
+def log_session(page, *, when, summary: str, note: str) -> None:
+    fill_session(page, when=when, summary=summary)
     page.locator("#id_confidential_notes").fill(note)
     page.locator("#id_follow_up_plan").fill("Bertemu lagi minggu depan bersama wali kelas.")
     page.locator("main form").get_by_role("button", name="Catat sesi").click()
@@ -49,7 +64,13 @@ def log_session(page, *, when, summary: str, note: str) -> None:
 
 
 def test_counselor_keeps_a_book_opens_a_case_and_logs_sessions(page, demo):
-    student = Student.objects.filter(classroom__name="VII-C").order_by("full_name").first()
+    # A student without an open family case: a second one would be refused.
+    student = (
+        Student.objects.filter(classroom__name="VII-C")
+        .exclude(cases__category="family", cases__status__in=STILL_OPEN_STATUSES)
+        .order_by("full_name")
+        .first()
+    )
     sign_in(page, "gurubk1")
 
     # Find the student by NISN.
@@ -116,8 +137,10 @@ def test_homeroom_teacher_refers_a_student_and_sees_only_the_status(page, demo):
     sign_in(page, "walikelas7a")
     page.get_by_role("link", name="Rujuk siswa").first.click()
     options = page.locator("#id_student option:not([value=''])")
-    student_name = options.first.inner_text().split(" (")[0].strip()
-    page.locator("#id_student").select_option(index=1)
+    label = options.first.inner_text()
+    student_name = label.split(" — ")[-1].strip()
+    # The picker: type part of the name, choose the student from what matches.
+    pick(page, "id_student", student_name, label)
     page.locator("#id_reason").fill("Tiga minggu ini sering terlambat dan tampak mengantuk.")
     page.get_by_role("button", name="Kirim ke BK").click()
     page.locator(".alert-success").wait_for()
@@ -170,3 +193,63 @@ def test_admin_staff_creates_a_class_and_adds_a_student_to_it(page, demo):
     page.locator("main form").get_by_role("button", name="Tambahkan siswa").click()
     page.get_by_role("heading", name="Rina Oktaviani").wait_for()
     assert Student.objects.get(nisn="0123400001").classroom.name == "VII-J"
+
+
+def test_the_student_picker_finds_students_by_typing_under_the_strict_csp(page, demo):
+    problems = []
+    page.on(
+        "console",
+        lambda message: message.type in ("error", "warning") and problems.append(message.text),
+    )
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    first, second = Student.objects.filter(classroom__name="VIII-B").order_by("full_name")[:2]
+    sign_in(page, "gurubk1")
+
+    response = page.goto("/counseling/sessions/new/")
+    policy = response.headers["content-security-policy"]
+    assert "script-src 'self'" in policy and "style-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+    # The plain select of every active student became a picker.
+    page.locator("#id_students-ts-control").wait_for()
+    assert "ts-hidden-accessible" in page.locator("#id_students").get_attribute("class")
+    for student in (first, second):
+        pick(page, "id_students", student.full_name, f"VIII-B · {student.full_name}")
+    assert page.locator(".ts-control .item").count() == 2
+
+    fill_session(
+        page,
+        when=timezone.now() - timedelta(hours=2),
+        summary="Uji pemilih siswa: pertemanan di kelas.",
+        strategy="group_counseling",
+        field="social",
+        minutes=60,
+    )
+    button = page.locator("main form").get_by_role("button", name="Catat sesi")
+    button.click()
+    page.locator(".alert-success").wait_for()
+
+    session = CounselingSession.objects.filter(summary__startswith="Uji pemilih siswa").get()
+    assert set(session.students.all()) == {first, second}
+    assert problems == []
+
+
+def test_a_create_form_is_sent_once_however_often_its_button_is_clicked(page, demo):
+    student = Student.objects.filter(classroom__name="IX-D").order_by("full_name").first()
+    sign_in(page, "gurubk2")
+    page.goto(f"/counseling/sessions/new/?student={student.pk}")
+    fill_session(
+        page,
+        when=timezone.now() - timedelta(hours=1),
+        summary="Uji kirim sekali: walau tombolnya diklik dua kali.",
+        field="learning",
+    )
+    button = page.locator("main form").get_by_role("button", name="Catat sesi")
+    # The first click sends the form and, before the answer comes, the button is disabled:
+    # a second click has nothing to press.
+    disabled = button.evaluate(
+        "(element) => new Promise((resolve) => {"
+        " element.click(); window.setTimeout(() => { resolve(element.disabled); }, 0); })"
+    )
+    assert disabled is True
+    page.locator(".alert-success").wait_for()
+    assert CounselingSession.objects.filter(summary__startswith="Uji kirim sekali").count() == 1

@@ -108,6 +108,140 @@ def test_counselor_opens_a_case_for_a_student_and_is_responsible_by_default(
     assert list(case.co_handlers.all()) == [co_handler]
 
 
+def _open_case_form(counselor, **overrides) -> dict:
+    return {
+        "field": BKField.PERSONAL,
+        "category": Case.Category.FAMILY,
+        "source": Case.Source.SELF,
+        "counselor": counselor.pk,
+        "summary": "Masalah di rumah lagi.",
+        **overrides,
+    }
+
+
+def test_a_second_open_case_of_the_same_category_is_refused_with_a_link_to_the_first(
+    client_for, other_counselor, case, student
+):
+    # `case` is the student's open family case, handled by others.
+    url = reverse("counseling:case_create", args=[student.pk])
+    response = client_for(other_counselor).post(url, _open_case_form(other_counselor))
+    assert response.status_code == 200
+    assert list(Case.objects.all()) == [case]
+    assert response.context["form"].errors == {
+        "category": [
+            "Ayu Lestari sudah memiliki kasus terbuka dengan kategori ini (dibuka 1 September "
+            "2026). Lanjutkan kasus itu daripada membuka kasus baru."
+        ]
+    }
+    html = response.content.decode()
+    assert 'data-testid="open-case-exists"' in html
+    assert f'href="{_detail(case)}"' in html
+
+
+@pytest.mark.parametrize("status", [Case.Status.IN_PROGRESS, Case.Status.REFERRED_OUT])
+def test_a_case_in_progress_or_referred_out_still_counts_as_open(
+    client_for, counselor, student, status
+):
+    CaseFactory(student=student, counselor=counselor, status=status, category="family")
+    response = client_for(counselor).post(
+        reverse("counseling:case_create", args=[student.pk]), _open_case_form(counselor)
+    )
+    assert response.status_code == 200
+    assert Case.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("status", "archived"),
+    [(Case.Status.RESOLVED, False), (Case.Status.CLOSED, False), (Case.Status.CLOSED, True)],
+)
+def test_a_new_case_may_follow_a_resolved_closed_or_archived_one(
+    client_for, counselor, student, status, archived
+):
+    CaseFactory(
+        student=student, counselor=counselor, status=status, category="family", is_archived=archived
+    )
+    response = client_for(counselor).post(
+        reverse("counseling:case_create", args=[student.pk]), _open_case_form(counselor)
+    )
+    assert response.status_code == 302
+    assert Case.objects.count() == 2
+
+
+def test_another_category_or_another_student_is_a_case_of_its_own(
+    client_for, counselor, case, student, classmate
+):
+    client = client_for(counselor)
+    response = client.post(
+        reverse("counseling:case_create", args=[student.pk]),
+        _open_case_form(counselor, category=Case.Category.BULLYING),
+    )
+    assert response.status_code == 302
+    response = client.post(
+        reverse("counseling:case_create", args=[classmate.pk]), _open_case_form(counselor)
+    )
+    assert response.status_code == 302
+    assert Case.objects.count() == 3
+
+
+def test_the_service_refuses_a_second_open_case_too(counselor, case, student):
+    from counseling.cases import OpenCaseExists
+
+    what = {**_open_case_form(counselor), "counselor": counselor}
+    with pytest.raises(OpenCaseExists) as refused:
+        case_open(student=student, opened_by=counselor, **what)
+    assert refused.value.case == case
+    assert Case.objects.count() == 1
+
+
+def test_an_edit_cannot_move_a_case_onto_another_open_case_of_the_category(
+    client_for, counselor, case, student
+):
+    bullying = CaseFactory(student=student, counselor=counselor, category="bullying")
+    response = client_for(counselor).post(
+        _edit(bullying), _case_form(bullying, category=Case.Category.FAMILY)
+    )
+    assert response.status_code == 200
+    assert "category" in response.context["form"].errors
+    assert f'href="{_detail(case)}"' in response.content.decode()
+    bullying.refresh_from_db()
+    assert (bullying.category, bullying.version) == (Case.Category.BULLYING, 0)
+
+
+def test_a_resolved_case_is_not_taken_up_again_beside_a_newer_open_one(
+    client_for, counselor, student
+):
+    resolved = CaseFactory(
+        student=student, counselor=counselor, status=Case.Status.RESOLVED, category="family"
+    )
+    newer = CaseFactory(student=student, counselor=counselor, category="family")
+    response = client_for(counselor).post(
+        _transition(resolved), {"status": Case.Status.IN_PROGRESS}, follow=True
+    )
+    assert response.redirect_chain == [(_detail(newer), 302)]
+    assert [str(m) for m in response.context["messages"]] == [
+        "Kasus ini tidak dapat ditangani lagi: siswa memiliki kasus terbuka lain dengan "
+        "kategori yang sama. Lanjutkan kasus itu. Tidak ada yang diubah."
+    ]
+    resolved.refresh_from_db()
+    assert (resolved.status, resolved.version) == (Case.Status.RESOLVED, 0)
+
+
+def test_create_forms_are_submitted_once(client_for, counselor, student, case):
+    client = client_for(counselor)
+    pages = [
+        reverse("counseling:case_create", args=[student.pk]),
+        reverse("counseling:session_create"),
+        reverse("counseling:collaboration_create"),
+        reverse("counseling:outbound_referral_create", args=[case.pk]),
+    ]
+    for url in pages:
+        html = client.get(url).content.decode()
+        assert " data-once>" in html, url
+        assert "/static/js/submit-once" in html, url
+    # An edit is not a creation: its second submission meets the version check instead.
+    assert " data-once" not in client.get(_edit(case)).content.decode()
+
+
 def test_any_counselor_may_open_a_case_and_name_another_responsible(
     client_for, other_counselor, counselor, student
 ):
@@ -248,7 +382,7 @@ def test_handlers_see_the_case_with_its_notes_and_their_reading_is_logged(
 
 
 @pytest.mark.parametrize("person", CASE_READERS)
-def test_readers_see_the_case_but_never_the_notes_and_no_log_is_written(
+def test_readers_see_the_case_and_its_session_dates_but_not_what_was_said(
     request, client_for, person, case, case_session
 ):
     user = request.getfixturevalue(person)
@@ -256,7 +390,8 @@ def test_readers_see_the_case_but_never_the_notes_and_no_log_is_written(
     assert response.status_code == 200
     html = response.content.decode()
     assert "Sering menangis di kelas" in html
-    assert "Ayu bercerita tentang suasana rumah." in html
+    assert "5 Oktober 2026" in html
+    assert "Ayu bercerita tentang suasana rumah." not in html
     assert NOTES not in html
     assert "Rahasia" not in html
     assert _edit(case) not in html
@@ -322,7 +457,7 @@ def test_every_transition_is_allowed_exactly_when_the_table_says_so(
     )
     assert response.status_code == 200
     case.refresh_from_db()
-    allowed = wanted in Case.TRANSITIONS[current]
+    allowed = wanted in Case.TRANSITIONS[current] and wanted != Case.Status.REFERRED_OUT
     assert case.status == (wanted if allowed else current)
     text = [str(message) for message in response.context["messages"]]
     if allowed:
@@ -330,6 +465,16 @@ def test_every_transition_is_allowed_exactly_when_the_table_says_so(
         assert text == [
             _in_indonesian(gettext_lazy("The case is now “%(status)s”."))
             % {"status": _in_indonesian(Case.Status(wanted).label)}
+        ]
+    elif wanted == Case.Status.REFERRED_OUT:
+        assert case.version == 0
+        assert text == [
+            _in_indonesian(
+                gettext_lazy(
+                    "A case is referred out by recording the referral with the parent's "
+                    "consent (Refer out). Nothing was changed."
+                )
+            )
         ]
     else:
         assert case.version == 0
@@ -342,13 +487,31 @@ def test_transition_service_follows_the_table(counselor, student, current, wante
     from counseling.cases import TransitionRefused
 
     case = CaseFactory(student=student, counselor=counselor, status=current, outcome="Baik")
-    if wanted in Case.TRANSITIONS[current]:
+    if wanted in Case.TRANSITIONS[current] and wanted != Case.Status.REFERRED_OUT:
         assert case_transition(case=case, status=wanted).status == wanted
     else:
         with pytest.raises(TransitionRefused):
             case_transition(case=case, status=wanted)
         case.refresh_from_db()
         assert case.status == current
+
+
+def test_the_status_form_never_offers_referred_out_but_links_the_referral_form(
+    client_for, counselor, student
+):
+    case = CaseFactory(student=student, counselor=counselor, status=Case.Status.IN_PROGRESS)
+    response = client_for(counselor).get(_detail(case))
+    offered = [value for value, _label in response.context["next_statuses"]]
+    assert offered == [Case.Status.RESOLVED]
+    html = response.content.decode()
+    assert 'name="status" value="referred_out"' not in html
+    assert 'data-testid="refer-out-step"' in html
+    assert reverse("counseling:outbound_referral_create", args=[case.pk]) in html
+
+
+def test_a_new_case_offers_no_referral_step(client_for, counselor, case):
+    html = client_for(counselor).get(_detail(case)).content.decode()
+    assert 'data-testid="refer-out-step"' not in html
 
 
 def test_closing_needs_an_outcome(client_for, counselor, student):

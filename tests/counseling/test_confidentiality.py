@@ -209,16 +209,81 @@ def test_reading_notes_is_written_to_the_access_log(client_for, records, co_hand
     assert (entry.user, entry.object_id) == (co_handler, str(case_session.pk))
 
 
-def test_leaders_read_sessions_without_writing_to_the_notes_log(
+def test_leaders_read_a_sessions_date_without_writing_to_the_notes_log(
     client_for, records, principal, case_session
 ):
     response = client_for(principal).get(
         reverse("counseling:session_detail", args=[case_session.pk])
     )
-    assert case_session.summary in response.content.decode()
+    html = response.content.decode()
+    assert "5 Oktober 2026" in html
+    assert case_session.summary not in html
     assert not AccessLogEntry.objects.filter(
         action=AccessLogEntry.Action.VIEW_SESSION_NOTES
     ).exists()
+
+
+# What was said in a session, and what comes next: for the case's handlers only.
+SESSION_CONTENT = {
+    "summary": "Ayu bercerita tentang suasana rumah.",
+    "follow_up_plan": "Rencana: memanggil ibu Ayu minggu depan.",
+    "other_participants": "Ibu Sri, wali kelas",
+}
+
+
+@pytest.fixture
+def session_with_content(case_session):
+    case_session.follow_up_plan = SESSION_CONTENT["follow_up_plan"]
+    case_session.other_participants = SESSION_CONTENT["other_participants"]
+    case_session.next_appointment = case_session.starts_at.replace(day=23, hour=13, minute=17)
+    case_session.save()
+    case_session.students.add(case_session.case.student)
+    return case_session
+
+
+@pytest.mark.parametrize("person", PEOPLE)
+def test_a_sessions_content_reaches_only_the_case_handlers(
+    request, client_for, records, case, session_with_content, person
+):
+    client = client_for(request.getfixturevalue(person))
+    pages = [
+        reverse("counseling:case_detail", args=[case.pk]),
+        reverse("counseling:session_detail", args=[session_with_content.pk]),
+        reverse("counseling:student_detail", args=[case.student_id]),
+        reverse("counseling:case_list"),
+        reverse("home"),
+    ]
+    html = "".join(client.get(url).content.decode() for url in pages)
+    shown = {name for name, text in SESSION_CONTENT.items() if text in html}
+    # The next appointment, as the session page writes it.
+    if "Jumat, 23 Oktober 2026, 13:17" in html:
+        shown.add("next_appointment")
+    expected = {*SESSION_CONTENT, "next_appointment"} if person in HANDLERS else set()
+    assert shown == expected
+
+
+def test_who_led_a_session_reads_its_content_without_handling_the_case(
+    client_for, records, case, other_counselor
+):
+    from tests.factories import CounselingSessionFactory
+
+    session = CounselingSessionFactory(
+        counselor=other_counselor,
+        case=case,
+        students=[case.student],
+        summary="Sesi pengganti oleh konselor lain.",
+        confidential_notes=NOTES,
+    )
+    client = client_for(other_counselor)
+    for url in [
+        reverse("counseling:session_detail", args=[session.pk]),
+        reverse("counseling:case_detail", args=[case.pk]),
+        reverse("counseling:student_detail", args=[case.student_id]),
+    ]:
+        html = client.get(url).content.decode()
+        assert "Sesi pengganti oleh konselor lain." in html, url
+        # The notes stay with the case's handlers.
+        assert NOTES not in html, url
 
 
 # Who may change what with POST; everyone else gets 404 and nothing changes.

@@ -456,6 +456,10 @@ def test_the_print_view_is_an_a4_document_without_inline_styles(client_for, coun
     html = response.content.decode()
     assert 'href="/static/css/print.css"' in html
     assert 'src="/static/js/print.js"' in html
+    # The head of every other page: language, character set, viewport, the site's icon.
+    assert '<html lang="id">' in html
+    assert '<meta charset="utf-8">' in html and 'name="viewport"' in html
+    assert '<link rel="icon" href="/static/img/favicon.svg" type="image/svg+xml">' in html
     assert " style=" not in html and "<style" not in html and "<script>" not in html
     assert student.school.name in html and "Alergi udang" in html
     assert len(re.findall(r'class="print-section"', html)) == len(Key.values)

@@ -465,6 +465,39 @@ def test_accepting_counselor_may_make_a_colleague_responsible_but_not_an_outside
     assert Case.objects.get().counselor == second_counselor
 
 
+def test_a_referral_about_an_open_problem_is_not_opened_as_a_second_case(
+    client_for, counselor, referral, case
+):
+    existing = case  # the student's case about emotional wellbeing, in progress
+    url = reverse("counseling:referral_accept", args=[referral.pk])
+    response = client_for(counselor).post(
+        url, _accept_data(counselor, category=Case.Category.EMOTIONAL)
+    )
+    assert response.status_code == 200
+    assert "category" in response.context["accept_form"].errors
+    html = response.content.decode()
+    assert 'data-testid="open-case-exists"' in html
+    assert reverse("counseling:case_detail", args=[existing.pk]) in html
+    assert list(Case.objects.all()) == [existing]
+    referral.refresh_from_db()
+    assert referral.status == InboundReferral.Status.SUBMITTED
+    # Another category is another problem: taken up as its own case.
+    response = client_for(counselor).post(
+        url, _accept_data(counselor, category=Case.Category.DISCIPLINE)
+    )
+    assert response.status_code == 302
+    assert Case.objects.count() == 2
+
+
+def test_the_accept_form_is_submitted_once(client_for, counselor, referral):
+    html = (
+        client_for(counselor)
+        .get(reverse("counseling:referral_detail", args=[referral.pk]))
+        .content.decode()
+    )
+    assert "novalidate data-once>" in html
+
+
 def test_accepting_needs_field_category_and_summary(client_for, counselor, referral):
     response = client_for(counselor).post(
         reverse("counseling:referral_accept", args=[referral.pk]),

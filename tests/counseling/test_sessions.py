@@ -2,6 +2,7 @@
 (the confidential notes only for those who may, always logged) and editing them."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -192,6 +193,24 @@ def test_the_student_choice_lists_active_students_of_the_school_by_class(
     assert labels[0] == "VII-A · Ayu Lestari"
 
 
+def test_student_pickers_are_plain_selects_marked_searchable(
+    client_for, counselor, homeroom_teacher
+):
+    pages = [
+        (counselor, SESSION_CREATE, "students"),
+        (counselor, reverse("counseling:collaboration_create"), "student"),
+        (homeroom_teacher, reverse("counseling:referral_create"), "student"),
+    ]
+    for user, url, name in pages:
+        html = client_for(user).get(url).content.decode()
+        select = re.search(rf'<select name="{name}"[^>]*>', html).group(0)
+        assert "data-searchable" in select, url
+        assert 'data-no-results="Tidak ada yang cocok; periksa ejaannya."' in select, url
+        # Without JavaScript the select itself is the picker; with it, Tom Select enhances it.
+        assert "/static/vendor/tom-select/tom-select.complete.min.js" in html, url
+        assert "/static/js/searchable-select.js" in html, url
+
+
 def test_a_students_page_preselects_the_student(client_for, counselor, student):
     form = client_for(counselor).get(SESSION_CREATE, {"student": student.pk}).context["form"]
     assert form.initial["students"] == [student.pk]
@@ -215,6 +234,104 @@ def test_a_session_in_the_future_cannot_be_logged(client_for, counselor, student
     )
     assert response.status_code == 200
     assert "starts_at" in response.context["form"].errors
+
+
+def _errors(response) -> dict:
+    assert response.status_code == 200
+    assert not CounselingSession.objects.exists()
+    return {
+        name: [str(e) for e in errors] for name, errors in response.context["form"].errors.items()
+    }
+
+
+@pytest.mark.parametrize("starts_at", ["1900-10-05T09:00", "2026-06-30T23:59"])
+def test_a_session_before_the_schools_first_academic_year_is_refused(
+    client_for, counselor, student, starts_at
+):
+    # The school's records start with the 2026/2027 year, on 1 July 2026.
+    response = client_for(counselor).post(
+        SESSION_CREATE, session_post(students=[student.pk], starts_at=starts_at)
+    )
+    assert _errors(response) == {
+        "starts_at": [
+            "Tanggalnya sebelum tahun pelajaran pertama sekolah (1 Juli 2026). Periksa tahunnya."
+        ]
+    }
+
+
+def test_a_session_on_the_first_day_of_the_schools_records_is_logged(
+    client_for, counselor, student
+):
+    response = client_for(counselor).post(
+        SESSION_CREATE, session_post(students=[student.pk], starts_at="2026-07-01T07:00")
+    )
+    assert response.status_code == 302
+    assert CounselingSession.objects.count() == 1
+
+
+def test_a_session_years_ahead_is_refused(client_for, counselor, student):
+    response = client_for(counselor).post(
+        SESSION_CREATE, session_post(students=[student.pk], starts_at="2206-10-05T09:00")
+    )
+    assert list(_errors(response)) == ["starts_at"]
+
+
+def test_a_next_appointment_more_than_a_year_ahead_is_refused(client_for, counselor, student):
+    response = client_for(counselor).post(
+        SESSION_CREATE,
+        session_post(students=[student.pk], next_appointment="2027-10-06T09:00"),
+    )
+    assert _errors(response) == {
+        "next_appointment": [
+            "Janji temu berikutnya harus dalam setahun sejak sesi ini. Periksa tahunnya."
+        ]
+    }
+    response = client_for(counselor).post(
+        SESSION_CREATE,
+        session_post(students=[student.pk], next_appointment="2027-10-05T09:00"),
+    )
+    assert response.status_code == 302
+
+
+def test_an_edit_cannot_move_a_session_out_of_bounds(client_for, counselor, case_session):
+    client = client_for(counselor)
+    for change in [{"starts_at": "1900-10-05T09:00"}, {"next_appointment": "2031-01-01T09:00"}]:
+        response = client.post(_edit(case_session), _edit_form(case_session, **change))
+        assert response.status_code == 200
+        assert list(response.context["form"].errors) == list(change)
+    case_session.refresh_from_db()
+    assert case_session.starts_at == at(5)
+
+
+def test_the_service_applies_the_same_bounds(counselor, student):
+    from django.core.exceptions import ValidationError
+
+    from counseling.cases import session_log
+
+    for starts_at, next_appointment, field in [
+        (at(5).replace(year=1900), None, "starts_at"),
+        (timezone.now() + datetime.timedelta(days=400), None, "starts_at"),
+        (at(5), at(5).replace(year=2028), "next_appointment"),
+    ]:
+        with pytest.raises(ValidationError) as refused:
+            session_log(
+                counselor=counselor,
+                case=None,
+                starts_at=starts_at,
+                duration_minutes=45,
+                strategy=Strategy.INDIVIDUAL,
+                component=CounselingSession.Component.RESPONSIVE,
+                field="personal",
+                students=[student],
+                classroom=None,
+                other_participants="",
+                summary="Ringkasan.",
+                confidential_notes="",
+                follow_up_plan="",
+                next_appointment=next_appointment,
+            )
+        assert list(refused.value.message_dict) == [field]
+    assert not CounselingSession.objects.exists()
 
 
 @pytest.mark.parametrize("minutes", ["0", "601", "-5", "satu jam"])
@@ -325,7 +442,7 @@ def test_handlers_read_a_case_sessions_notes_and_it_is_logged(
 
 
 @pytest.mark.parametrize("person", CASE_READERS)
-def test_readers_see_date_strategy_and_summary_only(request, client_for, person, case_session):
+def test_readers_see_date_and_strategy_only(request, client_for, person, case_session):
     case_session.follow_up_plan = "Rencana tindak lanjut rahasia"
     case_session.other_participants = "Ibu kandung"
     case_session.save()
@@ -333,9 +450,16 @@ def test_readers_see_date_strategy_and_summary_only(request, client_for, person,
     response = client_for(user).get(_detail(case_session))
     assert response.status_code == 200
     html = response.content.decode()
-    assert "Ayu bercerita tentang suasana rumah." in html
     assert "5 Oktober 2026" in html
-    for hidden in [NOTES, "Rahasia", "Rencana tindak lanjut rahasia", "Ibu kandung"]:
+    assert "Konseling individual" in html
+    assert 'data-testid="session-content-withheld"' in html
+    for hidden in [
+        NOTES,
+        "Rahasia",
+        "Ayu bercerita tentang suasana rumah.",
+        "Rencana tindak lanjut rahasia",
+        "Ibu kandung",
+    ]:
         assert hidden not in html
     assert _edit(case_session) not in html
     assert _notes_reads() == []
