@@ -448,3 +448,28 @@ class DisseminationReportForm(forms.ModelForm):
         return checked_upload(
             self.cleaned_data.get("materials_file"), stem="materials", check=materials_check
         )
+
+
+class SemesterSwitchForm(forms.Form):
+    """Making a semester current; a semester far ahead or already over must be confirmed
+    (staff.calendar.switch_warning says why). The box exists only then."""
+
+    confirm = forms.BooleanField(
+        label=_("Yes, make this semester current anyway"),
+        required=False,
+    )
+
+    def __init__(self, *args, warning: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.warning = warning
+        if not warning:
+            del self.fields["confirm"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.warning and not cleaned.get("confirm"):
+            self.add_error(
+                "confirm",
+                _("Tick the box to make this semester current anyway, or leave it for now."),
+            )
+        return cleaned
