@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/<int:pk>/password/", views.account_password, name="account_password"),
     path("access-log/", views.access_log, name="access_log"),
     path("school-years/", calendar.school_calendar, name="school_calendar"),
+    path("school-years/semesters/<int:pk>/", calendar.semester_edit, name="semester_edit"),
     path(
         "school-years/semesters/<int:pk>/make-current/",
         calendar.semester_make_current,

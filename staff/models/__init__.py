@@ -199,6 +199,8 @@ class Semester(models.Model):
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"))
     is_current = models.BooleanField(_("current"), default=False)
+    # Raised by every change of the dates, so that two clerks editing them at once are told.
+    version = models.PositiveIntegerField(_("version"), default=0)
 
     class Meta:
         verbose_name = _("semester")
@@ -252,6 +254,7 @@ class AccessLogEntry(models.Model):
         CHANGE_ACCOUNT = "change_account", _("changed an account")
         SET_TEMPORARY_PASSWORD = "set_temporary_password", _("set a temporary password")
         MAKE_SEMESTER_CURRENT = "make_semester_current", _("made a semester current")
+        CHANGE_SEMESTER_DATES = "change_semester_dates", _("changed a semester's dates")
 
     class ObjectType(models.TextChoices):
         """Every kind of record the log may name, with what the principal reads. A record

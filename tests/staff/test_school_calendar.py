@@ -8,7 +8,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from staff.models import AcademicYear, AccessLogEntry, Semester
-from tests.factories import AcademicYearFactory, SemesterFactory, past_semester
+from tests.factories import (
+    AcademicYearFactory,
+    SemesterFactory,
+    SupervisionVisitFactory,
+    past_semester,
+)
 
 TODAY = timezone.localdate()
 DAY = datetime.timedelta(days=1)
@@ -272,3 +277,129 @@ def test_calendar_query_count_does_not_grow(
     with django_assert_num_queries(6):
         response = client.get(CALENDAR)
     assert len(response.context["years"]) == 11
+
+
+# --- Editing the dates -------------------------------------------------------------------------
+
+
+def _edit_url(semester: Semester) -> str:
+    return reverse("staff:semester_edit", args=[semester.pk])
+
+
+def _dates(semester: Semester, start: datetime.date, end: datetime.date, **extra) -> dict:
+    return {
+        "start_date": start.isoformat(),
+        "end_date": end.isoformat(),
+        "version": semester.version,
+        **extra,
+    }
+
+
+@pytest.mark.parametrize(
+    "role", ["principal", "vice_principal", "counselor", "homeroom_teacher", "subject_teacher"]
+)
+def test_only_admin_staff_edit_dates(request, client_for, role, due):
+    odd, _even = due
+    client = client_for(request.getfixturevalue(role))
+    assert client.get(_edit_url(odd)).status_code == 404
+    assert client.post(_edit_url(odd), _dates(odd, odd.start_date, TODAY)).status_code == 404
+    assert Semester.objects.get(pk=odd.pk).end_date == odd.end_date
+
+
+def test_the_other_schools_clerk_cannot_edit_this_schools_dates(client_for, other_admin_staff, due):
+    odd, _even = due
+    client = client_for(other_admin_staff)
+    assert client.get(_edit_url(odd)).status_code == 404
+    client.post(_edit_url(odd), _dates(odd, odd.start_date, TODAY))
+    assert Semester.objects.get(pk=odd.pk).end_date == odd.end_date
+
+
+def test_admin_staff_move_the_boundary_between_ganjil_and_genap(client_for, admin_staff, due):
+    odd, even = due
+    client = client_for(admin_staff)
+    client.post(_edit_url(even), _dates(even, even.start_date + 5 * DAY, even.end_date))
+    response = client.post(
+        _edit_url(odd), _dates(odd, odd.start_date, odd.end_date + 4 * DAY), follow=True
+    )
+    assert response.redirect_chain[-1][0] == CALENDAR
+    odd.refresh_from_db()
+    even.refresh_from_db()
+    assert (odd.end_date, even.start_date) == (TODAY + 3 * DAY, TODAY + 5 * DAY)
+    assert (odd.version, even.version) == (1, 1)
+    assert (
+        AccessLogEntry.objects.filter(
+            action=AccessLogEntry.Action.CHANGE_SEMESTER_DATES, user=admin_staff
+        ).count()
+        == 2
+    )
+
+
+@pytest.mark.parametrize(
+    ("start_shift", "end_shift", "message"),
+    [
+        (0, -200, "harus setelah tanggal mulainya"),  # ends before it starts
+        (-1, 0, "harus berada dalam tahun ajaran"),  # before the year starts
+        (0, 1, "Ganjil harus berakhir sebelum Genap dimulai"),  # runs into Genap
+    ],
+)
+def test_impossible_dates_are_refused(
+    client_for, admin_staff, due, start_shift, end_shift, message
+):
+    odd, _even = due
+    response = client_for(admin_staff).post(
+        _edit_url(odd),
+        _dates(odd, odd.start_date + start_shift * DAY, odd.end_date + end_shift * DAY),
+    )
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    fresh = Semester.objects.get(pk=odd.pk)
+    assert (fresh.start_date, fresh.end_date, fresh.version) == (odd.start_date, odd.end_date, 0)
+
+
+def test_genap_may_not_start_inside_ganjil(client_for, admin_staff, due):
+    _odd, even = due
+    response = client_for(admin_staff).post(
+        _edit_url(even), _dates(even, even.start_date - DAY, even.end_date)
+    )
+    assert "Ganjil harus berakhir sebelum Genap dimulai" in response.content.decode()
+
+
+def test_unreadable_dates_are_refused_with_a_message(client_for, admin_staff, due):
+    odd, _even = due
+    response = client_for(admin_staff).post(
+        _edit_url(odd), {"start_date": "kemarin", "end_date": "", "version": 0}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors.keys() == {"start_date", "end_date"}
+
+
+def test_a_planned_visit_keeps_its_semester_dates(client_for, admin_staff, counselor, due):
+    odd, _even = due
+    SupervisionVisitFactory(semester=odd, counselor=counselor, planned_on=odd.end_date - DAY)
+    response = client_for(admin_staff).post(
+        _edit_url(odd), _dates(odd, odd.start_date, odd.end_date - 10 * DAY)
+    )
+    assert "kunjungan supervisi" in response.content.decode()
+    assert Semester.objects.get(pk=odd.pk).end_date == odd.end_date
+
+
+def test_a_concurrent_edit_is_not_overwritten(client_for, admin_staff, due):
+    odd, _even = due
+    client = client_for(admin_staff)
+    opened = _dates(odd, odd.start_date, odd.end_date - DAY)
+    client.post(_edit_url(odd), _dates(odd, odd.start_date, odd.end_date - 2 * DAY))
+    response = client.post(_edit_url(odd), opened, follow=True)
+    assert response.redirect_chain[-1][0] == _edit_url(odd)
+    assert "Orang lain" in response.content.decode()
+    assert Semester.objects.get(pk=odd.pk).end_date == odd.end_date - 2 * DAY
+
+
+def test_past_years_are_history(client_for, admin_staff, due):
+    old = past_semester(admin_staff.school, 2020)
+    client = client_for(admin_staff)
+    assert client.get(_edit_url(old)).status_code == 404
+    html = client.get(CALENDAR).content.decode()
+    assert f'href="{_edit_url(old)}"' not in html
+    next_odd = _next_year(admin_staff.school)
+    assert f'href="{_edit_url(next_odd)}"' in client.get(CALENDAR).content.decode()
+    assert client.get(_edit_url(next_odd)).status_code == 200
