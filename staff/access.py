@@ -55,6 +55,8 @@ class Permission:
     EXPORT_TRAINING = "export_training"
     EXPORT_APPRAISALS = "export_appraisals"
     VIEW_DASHBOARD = "view_dashboard"
+    VIEW_SCHOOL_CALENDAR = "view_school_calendar"
+    MANAGE_SCHOOL_CALENDAR = "manage_school_calendar"
 
 
 # Every role a school hands out (the district supervisor works across schools).
@@ -134,6 +136,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # completeness and students per BK teacher, never a child's record). The district
     # supervisor joins once that role has its schools.
     Permission.VIEW_DASHBOARD: frozenset({Role.PRINCIPAL}),
+    # The school's academic years and semesters: administrative staff keep them (which semester
+    # is current), the principal reads them.
+    Permission.VIEW_SCHOOL_CALENDAR: frozenset({Role.ADMIN_STAFF, Role.PRINCIPAL}),
+    Permission.MANAGE_SCHOOL_CALENDAR: frozenset({Role.ADMIN_STAFF}),
 }
 
 _CACHE_ATTRIBUTE = "_role_codes_cache"

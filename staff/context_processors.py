@@ -166,6 +166,13 @@ MENU = [
         area=ADMINISTRATION,
     ),
     MenuItem(
+        _("School years"),
+        "staff:school_calendar",
+        "bi-calendar-event",
+        Permission.VIEW_SCHOOL_CALENDAR,
+        area=ADMINISTRATION,
+    ),
+    MenuItem(
         _("Access log"),
         "staff:access_log",
         "bi-shield-lock",

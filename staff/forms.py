@@ -4,11 +4,13 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, Se
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from staff.calendar import semester_dates_problems
 from staff.models import (
     NIP_TAKEN,
     Competency,
     DisseminationReport,
     Role,
+    Semester,
     TrainingEvent,
     TrainingParticipation,
     User,
@@ -448,3 +450,59 @@ class DisseminationReportForm(forms.ModelForm):
         return checked_upload(
             self.cleaned_data.get("materials_file"), stem="materials", check=materials_check
         )
+
+
+class SemesterSwitchForm(forms.Form):
+    """Making a semester current; a semester far ahead or already over must be confirmed
+    (staff.calendar.switch_warning says why). The box exists only then."""
+
+    confirm = forms.BooleanField(
+        label=_("Yes, make this semester current anyway"),
+        required=False,
+    )
+
+    def __init__(self, *args, warning: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.warning = warning
+        if not warning:
+            del self.fields["confirm"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.warning and not cleaned.get("confirm"):
+            self.add_error(
+                "confirm",
+                _("Tick the box to make this semester current anyway, or leave it for now."),
+            )
+        return cleaned
+
+
+class SemesterDatesForm(forms.Form):
+    """The first and last day of a semester (staff.calendar holds the rules)."""
+
+    start_date = forms.DateField(label=_("Start date"), widget=DateInput())
+    end_date = forms.DateField(label=_("End date"), widget=DateInput())
+    # The semester's version when the form was opened (see calendar.semester_dates_update).
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, semester: Semester, **kwargs):
+        kwargs.setdefault(
+            "initial",
+            {
+                "start_date": semester.start_date,
+                "end_date": semester.end_date,
+                "version": semester.version,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.semester = semester
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end:
+            for field, message in semester_dates_problems(
+                self.semester, start=start, end=end
+            ).items():
+                self.add_error(None if field == "__all__" else field, message)
+        return cleaned

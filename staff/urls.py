@@ -1,7 +1,7 @@
 from django.urls import path
 
 from staff import views
-from staff.views import training
+from staff.views import calendar, training
 
 app_name = "staff"
 
@@ -11,6 +11,13 @@ urlpatterns = [
     path("accounts/<int:pk>/", views.account_edit, name="account_edit"),
     path("accounts/<int:pk>/password/", views.account_password, name="account_password"),
     path("access-log/", views.access_log, name="access_log"),
+    path("school-years/", calendar.school_calendar, name="school_calendar"),
+    path("school-years/semesters/<int:pk>/", calendar.semester_edit, name="semester_edit"),
+    path(
+        "school-years/semesters/<int:pk>/make-current/",
+        calendar.semester_make_current,
+        name="semester_make_current",
+    ),
     path("training/", training.training_list, name="training_list"),
     path("training/new/", training.training_create, name="training_create"),
     path("training/counselors/", training.training_summary, name="training_summary"),

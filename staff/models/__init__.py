@@ -199,6 +199,8 @@ class Semester(models.Model):
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"))
     is_current = models.BooleanField(_("current"), default=False)
+    # Raised by every change of the dates, so that two clerks editing them at once are told.
+    version = models.PositiveIntegerField(_("version"), default=0)
 
     class Meta:
         verbose_name = _("semester")
@@ -251,6 +253,8 @@ class AccessLogEntry(models.Model):
         CREATE_ACCOUNT = "create_account", _("created an account")
         CHANGE_ACCOUNT = "change_account", _("changed an account")
         SET_TEMPORARY_PASSWORD = "set_temporary_password", _("set a temporary password")
+        MAKE_SEMESTER_CURRENT = "make_semester_current", _("made a semester current")
+        CHANGE_SEMESTER_DATES = "change_semester_dates", _("changed a semester's dates")
 
     class ObjectType(models.TextChoices):
         """Every kind of record the log may name, with what the principal reads. A record
@@ -260,6 +264,7 @@ class AccessLogEntry(models.Model):
         PERSONAL_BOOK = "counseling.personalbook", _("Personal book")
         OUTBOUND_REFERRAL = "counseling.outboundreferral", _("Referral consent form")
         ACCOUNT = "staff.user", _("User account")
+        SEMESTER = "staff.semester", _("Semester")
         APPRAISAL = "staff.appraisal", _("Competency appraisal (PDF)")
         CERTIFICATE = "staff.trainingparticipation", _("Training certificate")
         DISSEMINATION = "staff.disseminationreport", _("Dissemination materials")

@@ -9,6 +9,7 @@ from counseling.referrals import teacher_home
 from counseling.selectors import counselor_home
 from staff.access import has_role
 from staff.appraisals import appraisals_to_acknowledge
+from staff.calendar import semester_due
 from staff.models import Role
 from staff.selectors import current_semester
 from staff.training import overdue_reports_for_home
@@ -42,4 +43,6 @@ def home(request: HttpRequest) -> HttpResponse:
     context["to_acknowledge"] = appraisals_to_acknowledge(user)
     # Dissemination reports past due: the delegate's own, and the school's for the principal.
     context["overdue_reports"] = overdue_reports_for_home(user, today=today)
+    # Administrative staff: today is in a semester of the current year not yet made current.
+    context["semester_due"] = semester_due(user, today=today)
     return render(request, "supervision/home.html", context)

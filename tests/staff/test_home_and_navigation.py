@@ -11,6 +11,8 @@ from tests.factories import UserFactory
 
 ACCOUNTS = "/staff/accounts/"
 ACCESS_LOG = "/staff/access-log/"
+# The school's academic years: administrative staff switch the semester, the principal reads.
+SCHOOL_YEARS = "/staff/school-years/"
 STUDENTS = "/counseling/students/"
 CLASSES = "/counseling/classes/"
 REFERRALS = "/counseling/referrals/"
@@ -41,6 +43,7 @@ ALL_MENUS = {
     BK_ROOM,
     ACCOUNTS,
     ACCESS_LOG,
+    SCHOOL_YEARS,
     STUDENTS,
     CLASSES,
     REFERRALS,
@@ -54,6 +57,7 @@ EXPECTED_MENUS = {
     "principal": {
         DASHBOARD,
         ACCESS_LOG,
+        SCHOOL_YEARS,
         REFERRALS,
         CASES,
         COLLABORATION,
@@ -93,7 +97,15 @@ EXPECTED_MENUS = {
     # Not a roster user, but sees the own class through the same pages.
     "homeroom_teacher": {STUDENTS, CLASSES, MY_REFERRALS, *CALENDAR, TRAINING, EXPORTS},
     "subject_teacher": {MY_REFERRALS, *CALENDAR, TRAINING, EXPORTS},
-    "admin_staff": {ACCOUNTS, STUDENTS, CLASSES, *CALENDAR, TRAINING, EXPORTS},
+    "admin_staff": {
+        ACCOUNTS,
+        SCHOOL_YEARS,
+        STUDENTS,
+        CLASSES,
+        *CALENDAR,
+        TRAINING,
+        EXPORTS,
+    },
 }
 
 
@@ -125,7 +137,7 @@ def test_user_with_two_roles_gets_both_menus(client_for, school):
     person = UserFactory(school=school, roles=[Role.PRINCIPAL, Role.ADMIN_STAFF])
     response = client_for(person).get(reverse("home"))
     offered = {item["url"] for item in response.context["menu_items"]}
-    assert {ACCOUNTS, ACCESS_LOG} <= offered
+    assert {ACCOUNTS, SCHOOL_YEARS, ACCESS_LOG} <= offered
 
 
 def _bar(response) -> list[tuple[str | None, list[str]]]:
@@ -144,7 +156,7 @@ def test_a_principal_who_is_also_counselor_gets_a_short_bar_of_dropdowns(client_
         ("Konseling", [STUDENTS, CLASSES, CASES, COLLABORATION, REFERRALS]),
         ("Kompetensi & Pelatihan", [APPRAISALS, COMPETENCY, TRAINING]),
         ("Supervisi & Koordinasi", [DASHBOARD, MEETINGS, ACTION_ITEMS, VISITS, BK_ROOM]),
-        ("Administrasi", [EXPORTS, ACCESS_LOG]),
+        ("Administrasi", [EXPORTS, SCHOOL_YEARS, ACCESS_LOG]),
     ]
     html = response.content.decode()
     assert html.count('data-bs-toggle="dropdown"') == 4 + 1  # the areas and the person's menu
@@ -197,8 +209,8 @@ def test_home_query_count(client_for, admin_staff, django_assert_num_queries):
     client = client_for(admin_staff)
     client.get(reverse("home"))
     # session, user with school, roles, current semester with its year; the own meetings of
-    # the coming week, the own overdue action items
-    with django_assert_num_queries(6):
+    # the coming week, the own overdue action items; the semester due to be made current
+    with django_assert_num_queries(7):
         client.get(reverse("home"))
 
 
