@@ -9,8 +9,9 @@ from django.views.decorators.http import require_http_methods
 from counseling import promotion as service
 from counseling.forms import PromotionForm, YearMakeCurrentForm
 from staff.access import Permission, permission_required
-from staff.models import AcademicYear, School
+from staff.models import AcademicYear, AccessLogEntry, School
 from staff.selectors import current_academic_year
+from staff.services import access_log_record
 
 
 @permission_required(Permission.MANAGE_ROSTER)
@@ -113,10 +114,11 @@ def _make_current(
         )
         return _render_plan(request, source_year, target_year, form, plan, set(), current_form)
     try:
-        service.academic_year_make_current(year=target_year)
+        semester = service.academic_year_make_current(year=target_year)
     except service.PromotionRefused as exc:
         messages.error(request, str(exc))
         return redirect("counseling:promotion")
+    _log_made_current(request, semester)
     messages.success(
         request, _("%(year)s is now the current academic year.") % {"year": target_year.name}
     )
@@ -170,7 +172,16 @@ def _apply(
         },
     )
     if form.cleaned_data["make_current"]:
+        _log_made_current(request, service.first_semester(target_year))
         messages.info(
             request, _("%(year)s is now the current academic year.") % {"year": target_year.name}
         )
     return redirect("counseling:class_list")
+
+
+def _log_made_current(request: HttpRequest, semester) -> None:
+    """Who made the new year's first semester current, and when: the same entry as a switch
+    on the school calendar page, so the principal reads every change of semester in one log."""
+    access_log_record(
+        request=request, action=AccessLogEntry.Action.MAKE_SEMESTER_CURRENT, obj=semester
+    )

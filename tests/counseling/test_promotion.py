@@ -16,7 +16,7 @@ from counseling.promotion import (
     promotion_apply,
     starts_far_ahead,
 )
-from staff.models import AcademicYear, Role, Semester
+from staff.models import AcademicYear, AccessLogEntry, Role, Semester
 from tests.factories import (
     AcademicYearFactory,
     CaseFactory,
@@ -565,6 +565,7 @@ def test_after_the_promotion_the_new_year_can_be_made_current_later(
     assert _current_year(school) == next_year
     semester = Semester.objects.get(school=school, is_current=True)
     assert (semester.academic_year, semester.number) == (next_year, 1)
+    assert _semester_switches(school) == [(admin_staff.pk, str(semester.pk))]
 
 
 def test_the_new_year_cannot_be_made_current_before_the_promotion(
@@ -586,3 +587,30 @@ def test_only_the_schools_admin_staff_may_make_the_year_current(
     client = client_for(request.getfixturevalue(role))
     client.post(PROMOTION, {"action": "make_current", "confirm_early": "on"})
     assert _current_year(school) != next_year
+
+
+def _semester_switches(school):
+    return list(
+        AccessLogEntry.objects.filter(
+            school=school, action=AccessLogEntry.Action.MAKE_SEMESTER_CURRENT
+        ).values_list("user_id", "object_id")
+    )
+
+
+def test_a_promotion_that_makes_the_year_current_is_in_the_access_log(
+    client_for, admin_staff, school, students, next_year
+):
+    client_for(admin_staff).post(
+        PROMOTION,
+        {**_apply_data(_current_year(school), next_year, make_current=True), "confirm_early": "on"},
+    )
+    semester = Semester.objects.get(school=school, is_current=True)
+    assert semester.academic_year == next_year
+    assert _semester_switches(school) == [(admin_staff.pk, str(semester.pk))]
+
+
+def test_a_promotion_that_leaves_the_year_for_later_logs_no_switch(
+    client_for, admin_staff, school, students, next_year
+):
+    client_for(admin_staff).post(PROMOTION, _apply_data(_current_year(school), next_year))
+    assert _semester_switches(school) == []
