@@ -5,9 +5,11 @@ import datetime
 import re
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from counseling.cases import session_log, session_update
 from counseling.models import Case, CounselingSession, Student
 from staff.models import AccessLogEntry
 from tests.counseling.cases_setup import (
@@ -599,3 +601,108 @@ def test_editing_a_classical_session_keeps_the_whole_class(
     )
     assert response.status_code == 302
     assert set(session.students.all()) == {student, classmate, newcomer}
+
+
+# A closed or archived case's sessions are history
+
+
+def _close(case, *, archived=False) -> None:
+    Case.objects.filter(pk=case.pk).update(
+        status=Case.Status.CLOSED, outcome="Selesai.", is_archived=archived
+    )
+
+
+@pytest.mark.parametrize("archived", [False, True])
+@pytest.mark.parametrize("person", ["counselor", "co_handler"])
+def test_a_closed_cases_session_is_not_edited(request, client_for, person, case_session, archived):
+    _close(case_session.case, archived=archived)
+    client = client_for(request.getfixturevalue(person))
+    page = client.get(_detail(case_session))
+    # Still readable, with no edit link but a word on why.
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert _edit(case_session) not in html
+    assert 'data-testid="session-history-note"' in html
+    response = client.get(_edit(case_session), follow=True)
+    assert response.redirect_chain == [(_detail(case_session), 302)]
+    assert [str(m) for m in response.context["messages"]] == [
+        "Kasus sesi ini sudah ditutup: sesi-sesinya disimpan apa adanya."
+    ]
+    response = client.post(_edit(case_session), _edit_form(case_session, summary="Diubah"))
+    assert response.status_code == 302
+    case_session.refresh_from_db()
+    assert case_session.summary != "Diubah"
+
+
+@pytest.mark.parametrize("person", CASE_READERS)
+def test_readers_still_get_404_on_a_closed_cases_session_edit(
+    request, client_for, person, case_session
+):
+    _close(case_session.case)
+    assert client_for(request.getfixturevalue(person)).get(_edit(case_session)).status_code == 404
+
+
+def test_a_case_closed_while_its_session_is_edited_keeps_the_session(
+    client_for, counselor, case_session
+):
+    client = client_for(counselor)
+    assert client.get(_edit(case_session)).status_code == 200
+    _close(case_session.case)
+    # The edit view lets the form through only while the case is open; the service checks
+    # again, as stored.
+    with pytest.raises(ValidationError):
+        session_update(
+            session=case_session,
+            edited_at=case_session.updated_at,
+            **{
+                name: getattr(case_session, name)
+                for name in (
+                    "starts_at",
+                    "duration_minutes",
+                    "strategy",
+                    "component",
+                    "field",
+                    "classroom",
+                    "other_participants",
+                    "follow_up_plan",
+                    "next_appointment",
+                )
+            },
+            students=[case_session.case.student],
+            summary="Diubah",
+        )
+    case_session.refresh_from_db()
+    assert case_session.summary != "Diubah"
+
+
+def test_a_closed_case_is_not_offered_for_a_new_session(client_for, counselor, case, student):
+    other = CaseFactory(student=student, counselor=counselor, category="bullying")
+    form = client_for(counselor).get(SESSION_CREATE).context["form"]
+    assert set(form.fields["case"].queryset) == {case, other}
+    _close(case)
+    form = client_for(counselor).get(SESSION_CREATE).context["form"]
+    assert list(form.fields["case"].queryset) == [other]
+
+
+def test_the_service_refuses_a_session_for_a_case_closed_meanwhile(counselor, case, student):
+    # The form was opened while the case was open; the case object is as then.
+    _close(case)
+    with pytest.raises(ValidationError) as refused:
+        session_log(
+            counselor=counselor,
+            case=case,
+            starts_at=at(6),
+            duration_minutes=45,
+            strategy=Strategy.INDIVIDUAL,
+            component=CounselingSession.Component.RESPONSIVE,
+            field=case.field,
+            students=[student],
+            classroom=None,
+            other_participants="",
+            summary="Sesi",
+            confidential_notes="",
+            follow_up_plan="",
+            next_appointment=None,
+        )
+    assert "case" in refused.value.error_dict
+    assert not CounselingSession.objects.exists()
