@@ -965,11 +965,17 @@ def test_student_page_query_count_does_not_grow_with_the_history(
     assert len(response.context["timeline"]) == TIMELINE_LIMIT
 
 
-def test_moved_student_gets_no_open_case_button(client_for, counselor, school, classroom):
+def test_moved_student_gets_no_buttons_to_add_records(client_for, counselor, school, classroom):
     moved = StudentFactory(school=school, classroom=classroom, status=Student.Status.MOVED)
     html = client_for(counselor).get(_student_page(moved)).content.decode()
     assert reverse("counseling:case_create", args=[moved.pk]) not in html
-    assert f"?student={moved.pk}" in html
+    # The session and collaboration forms choose among active students only: a link with
+    # the student preselected would open them without the student.
+    assert f"?student={moved.pk}" not in html
+    for url in ("session_create", "collaboration_create"):
+        form = client_for(counselor).get(reverse(f"counseling:{url}")).context["form"]
+        field = form.fields["students" if url == "session_create" else "student"]
+        assert moved not in field.queryset
 
 
 def test_collaboration_of_other_partner_kinds_reads_well(client_for, counselor, student):
