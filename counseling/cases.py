@@ -671,7 +671,7 @@ def student_timeline(user: User, student: Student, limit: int = TIMELINE_LIMIT):
     collaborations = (
         collaborations_visible_to(user)
         .filter(student=student)
-        .select_related("counselor")
+        .select_related("counselor", "case")
         .order_by("-happened_on", "-pk")[: limit + 1]
     )
     entries = [

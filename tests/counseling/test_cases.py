@@ -996,3 +996,34 @@ def test_second_school_student_case_is_invisible(
     case = CaseFactory(student=foreign_student, counselor=foreign)
     assert client_for(counselor).get(_detail(case)).status_code == 404
     assert case not in client_for(counselor).get(CASE_LIST).context["page"]
+
+
+def test_the_timeline_names_the_case_of_a_session_and_of_collaboration(
+    client_for, counselor, case, student
+):
+    CounselingSessionFactory(counselor=counselor, case=case, starts_at=at(7), students=[student])
+    CounselingSessionFactory(counselor=counselor, starts_at=at(8), students=[student])
+    CollaborationFactory(counselor=counselor, student=student, case=case)
+    CollaborationFactory(counselor=counselor, student=student)
+    response = client_for(counselor).get(_student_page(student))
+    html = response.content.decode()
+    # One session and one collaboration of the case ("Keluarga"), one of each outside it.
+    assert html.count("kasus: Keluarga") == 2
+    assert len(response.context["timeline"]) == 5
+
+
+def test_the_timeline_dates_a_closed_case_and_a_resolved_case_reads_resolved(
+    client_for, counselor, case, student
+):
+    Case.objects.filter(pk=case.pk).update(
+        status=Case.Status.RESOLVED, closed_on=datetime.date(2026, 10, 9)
+    )
+    client = client_for(counselor)
+    assert "ditutup 9 Okt 2026" not in client.get(_student_page(student)).content.decode()
+    html = client.get(_detail(case)).content.decode()
+    assert "Selesai pada" in html
+    assert "Ditutup pada" not in html
+    Case.objects.filter(pk=case.pk).update(status=Case.Status.CLOSED, outcome="Selesai.")
+    assert "ditutup 9 Okt 2026" in client.get(_student_page(student)).content.decode()
+    html = client.get(_detail(case)).content.decode()
+    assert "Ditutup pada" in html

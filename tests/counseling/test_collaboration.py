@@ -3,10 +3,9 @@
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
-
-from django.core.exceptions import ValidationError
 
 from counseling.cases import case_open, collaboration_log
 from counseling.models import BKField, Case, Collaboration
