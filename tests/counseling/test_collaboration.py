@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from counseling.cases import case_open, collaboration_log
-from counseling.models import BKField, Case, Collaboration
+from counseling.cases import collaboration_log
+from counseling.models import Case, Collaboration
 from staff.models import Role
 from tests.counseling.cases_setup import CASE_READERS, NO_CASE_ROLES
 from tests.factories import CaseFactory, CollaborationFactory, StudentFactory, UserFactory
@@ -83,15 +83,7 @@ def test_collaboration_about_a_case_takes_its_student(client_for, co_handler, ca
 def test_only_the_cases_handlers_are_offered_and_may_log_it(
     client_for, counselor, other_counselor, case, student, classmate
 ):
-    other_case = case_open(
-        student=classmate,
-        counselor=other_counselor,
-        field=BKField.LEARNING,
-        category=Case.Category.LEARNING_DIFFICULTY,
-        source=Case.Source.SELF,
-        summary="Nilai turun.",
-        opened_by=other_counselor,
-    )
+    other_case = CaseFactory(student=classmate, counselor=other_counselor, category="motivation")
     form = client_for(counselor).get(COLLABORATION_CREATE).context["form"]
     assert list(form.fields["case"].queryset) == [case]
     client = client_for(other_counselor)

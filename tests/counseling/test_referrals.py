@@ -556,17 +556,9 @@ def test_a_case_with_a_referral_of_its_own_is_not_offered_and_refuses_another(
 
 
 def test_a_referral_joins_only_an_open_case_of_its_own_student(
-    client_for, counselor, referral, case, other_student, second_counselor
+    client_for, counselor, referral, case, other_student
 ):
-    others = case_open(
-        student=other_student,
-        counselor=counselor,
-        field=BKField.PERSONAL,
-        category=Case.Category.EMOTIONAL,
-        source=Case.Source.SELF,
-        summary="Kasus siswa lain.",
-        opened_by=counselor,
-    )
+    others = CaseFactory(student=other_student, counselor=counselor, category="emotional")
     closed = CaseFactory(
         student=referral.student,
         counselor=counselor,

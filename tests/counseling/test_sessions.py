@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from counseling.cases import session_log, session_update
 from counseling.models import Case, CounselingSession, Student
+from counseling.views.cases import SESSION_EDIT_FIELDS
 from staff.models import AccessLogEntry
 from tests.counseling.cases_setup import (
     CASE_READERS,
@@ -39,6 +40,26 @@ def _notes_reads(user=None) -> list[str]:
     if user is not None:
         entries = entries.filter(user=user)
     return list(entries.values_list("object_id", flat=True))
+
+
+def _log(counselor, student, **overrides) -> CounselingSession:
+    """session_log of an individual session with the student; override what a test is about."""
+    values = {
+        "case": None,
+        "starts_at": at(6),
+        "duration_minutes": 45,
+        "strategy": Strategy.INDIVIDUAL,
+        "component": CounselingSession.Component.RESPONSIVE,
+        "field": "personal",
+        "students": [student],
+        "classroom": None,
+        "other_participants": "",
+        "summary": "Ringkasan.",
+        "confidential_notes": "",
+        "follow_up_plan": "",
+        "next_appointment": None,
+    }
+    return session_log(counselor=counselor, **{**values, **overrides})
 
 
 def _edit_form(session, **overrides) -> dict:
@@ -308,30 +329,13 @@ def test_an_edit_cannot_move_a_session_out_of_bounds(client_for, counselor, case
 def test_the_service_applies_the_same_bounds(counselor, student):
     from django.core.exceptions import ValidationError
 
-    from counseling.cases import session_log
-
     for starts_at, next_appointment, field in [
         (at(5).replace(year=1900), None, "starts_at"),
         (timezone.now() + datetime.timedelta(days=400), None, "starts_at"),
         (at(5), at(5).replace(year=2028), "next_appointment"),
     ]:
         with pytest.raises(ValidationError) as refused:
-            session_log(
-                counselor=counselor,
-                case=None,
-                starts_at=starts_at,
-                duration_minutes=45,
-                strategy=Strategy.INDIVIDUAL,
-                component=CounselingSession.Component.RESPONSIVE,
-                field="personal",
-                students=[student],
-                classroom=None,
-                other_participants="",
-                summary="Ringkasan.",
-                confidential_notes="",
-                follow_up_plan="",
-                next_appointment=next_appointment,
-            )
+            _log(counselor, student, starts_at=starts_at, next_appointment=next_appointment)
         assert list(refused.value.message_dict) == [field]
     assert not CounselingSession.objects.exists()
 
@@ -656,17 +660,8 @@ def test_a_case_closed_while_its_session_is_edited_keeps_the_session(
             edited_at=case_session.updated_at,
             **{
                 name: getattr(case_session, name)
-                for name in (
-                    "starts_at",
-                    "duration_minutes",
-                    "strategy",
-                    "component",
-                    "field",
-                    "classroom",
-                    "other_participants",
-                    "follow_up_plan",
-                    "next_appointment",
-                )
+                for name in SESSION_EDIT_FIELDS
+                if name not in ("students", "summary", "confidential_notes")
             },
             students=[case_session.case.student],
             summary="Diubah",
@@ -688,21 +683,6 @@ def test_the_service_refuses_a_session_for_a_case_closed_meanwhile(counselor, ca
     # The form was opened while the case was open; the case object is as then.
     _close(case)
     with pytest.raises(ValidationError) as refused:
-        session_log(
-            counselor=counselor,
-            case=case,
-            starts_at=at(6),
-            duration_minutes=45,
-            strategy=Strategy.INDIVIDUAL,
-            component=CounselingSession.Component.RESPONSIVE,
-            field=case.field,
-            students=[student],
-            classroom=None,
-            other_participants="",
-            summary="Sesi",
-            confidential_notes="",
-            follow_up_plan="",
-            next_appointment=None,
-        )
+        _log(counselor, student, case=case)
     assert "case" in refused.value.error_dict
     assert not CounselingSession.objects.exists()
