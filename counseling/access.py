@@ -147,6 +147,17 @@ def cases_handled_by(user: User) -> QuerySet[Case]:
     )
 
 
+def cases_taking_records_from(user: User) -> QuerySet[Case]:
+    """Cases the user may add sessions and collaboration to: handled by the user and still
+    running. A closed case (and so an archived one) is history: nothing more is logged in it."""
+    return cases_handled_by(user).filter(status__in=Case.OPEN_STATUSES, is_archived=False)
+
+
+def is_history(case: Case | None) -> bool:
+    """A closed or archived case: its record, sessions included, is kept as it is."""
+    return case is not None and (case.status == Case.Status.CLOSED or case.is_archived)
+
+
 def sessions_visible_to(user: User) -> QuerySet[CounselingSession]:
     """Sessions whose date, duration and strategy the user may read. What was said (summary,
     participants, follow-up) needs may_read_session_content; the notes may_read_notes."""
@@ -194,8 +205,8 @@ def may_read_notes(user: User, session: CounselingSession) -> bool:
 def may_edit_session(user: User, session: CounselingSession) -> bool:
     """Who led the session, or a handler of its case: who may read its content. (A leader no
     longer handling the case may still correct the record, but not read its notes: see
-    may_read_notes.)"""
-    return may_read_session_content(user, session)
+    may_read_notes.) Nobody edits a session of a closed or archived case: it is history."""
+    return may_read_session_content(user, session) and not is_history(session.case)
 
 
 def collaborations_visible_to(user: User) -> QuerySet[Collaboration]:
@@ -274,6 +285,23 @@ def inbound_referral_details_visible_to(user: User) -> QuerySet[InboundReferral]
 def may_decide_referrals(user: User) -> bool:
     """Accepting a referral as a case or declining it: the school's counselors."""
     return _school_id(user) is not None and has_role(user, Role.COUNSELOR)
+
+
+def cases_a_referral_may_join(user: User, referral: InboundReferral) -> QuerySet[Case]:
+    """The open cases of the referral's student that a counselor deciding the referral may
+    attach it to instead of opening a second case: not resolved, closed or archived, and
+    without a referral of their own (a case holds at most one). Attaching is a triage decision,
+    open to every counselor who may decide referrals; it changes nothing the case's handlers
+    wrote, it only names where the referral went."""
+    if not may_decide_referrals(user) or referral.school_id != user.school_id:
+        return Case.objects.none()
+    return Case.objects.filter(
+        school_id=user.school_id,
+        student_id=referral.student_id,
+        status__in=Case.STILL_OPEN_STATUSES,
+        is_archived=False,
+        referral__isnull=True,
+    )
 
 
 def referrals_made_by(user: User) -> QuerySet[InboundReferral]:

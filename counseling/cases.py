@@ -16,11 +16,14 @@ from django.db.models import Exists, F, Min, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from counseling.access import (
+    cases_taking_records_from,
     cases_visible_to,
     collaborations_visible_to,
     is_case_handler,
+    is_history,
     sessions_visible_to,
     with_session_content_flag,
 )
@@ -58,9 +61,7 @@ def _check_counselors(school_id: int, counselor: User, co_handlers: Iterable[Use
     return co_handlers
 
 
-# A case in one of these holds its student's problem of its category: another case of the same
-# category waits until it is resolved or closed.
-STILL_OPEN_STATUSES = (Case.Status.NEW, Case.Status.IN_PROGRESS, Case.Status.REFERRED_OUT)
+STILL_OPEN_STATUSES = Case.STILL_OPEN_STATUSES
 
 
 class OpenCaseExists(ValidationError):
@@ -343,6 +344,19 @@ def check_session_times(
         raise ValidationError(errors)
 
 
+SESSION_OF_CLOSED_CASE = gettext_lazy(
+    "The case of this session is closed: its sessions are kept as they are."
+)
+
+
+def _refuse_history(case: Case, message: str) -> None:
+    """ValidationError (on the form's case field) when the case is closed or archived, as
+    stored now: its row is locked, so that closing it and writing into it take turns."""
+    stored = Case.objects.select_for_update().only("status", "is_archived").get(pk=case.pk)
+    if is_history(stored):
+        raise ValidationError({"case": message})
+
+
 @transaction.atomic
 def session_log(
     *,
@@ -371,8 +385,7 @@ def session_log(
     if case is not None:
         if not is_case_handler(counselor, case):
             raise ValidationError({"case": _("Only the case's BK teachers can log its sessions.")})
-        if case.status == Case.Status.CLOSED or case.is_archived:
-            raise ValidationError({"case": _("This case is closed.")})
+        _refuse_history(case, _("This case is closed; no more sessions can be logged."))
     participants = session_participants(
         school_id=school_id, strategy=strategy, students=students, classroom=classroom, case=case
     )
@@ -424,7 +437,10 @@ def session_update(
     (its updated_at then). If it was saved since, nothing is written: StaleEdit.
 
     `confidential_notes=None` leaves the notes as they are (for an editor who may not read them).
+    A session of a closed or archived case is history and is not changed.
     """
+    if session.case_id is not None:
+        _refuse_history(session.case, SESSION_OF_CLOSED_CASE)
     participants = session_participants(
         school_id=session.school_id,
         strategy=strategy,
@@ -491,8 +507,10 @@ def collaboration_log(
     if student is not None and student.school_id != school_id:
         raise ValidationError({"student": _("Choose a student of your own school.")})
     if case is not None:
-        if case.school_id != school_id:
-            raise ValidationError({"case": _("Choose a case of your own school.")})
+        if not cases_taking_records_from(counselor).filter(pk=case.pk).exists():
+            raise ValidationError(
+                {"case": _("Choose an open case that you handle, or leave the case empty.")}
+            )
         if student is not None and student.pk != case.student_id:
             raise ValidationError(
                 {"student": _("The case is about another student; choose its student or none.")}
@@ -647,13 +665,13 @@ def student_timeline(user: User, student: Student, limit: int = TIMELINE_LIMIT):
     sessions = (
         with_session_content_flag(user, sessions_visible_to(user))
         .filter(students=student)
-        .select_related("counselor")
+        .select_related("counselor", "case")
         .order_by("-starts_at", "-pk")[: limit + 1]
     )
     collaborations = (
         collaborations_visible_to(user)
         .filter(student=student)
-        .select_related("counselor")
+        .select_related("counselor", "case")
         .order_by("-happened_on", "-pk")[: limit + 1]
     )
     entries = [

@@ -10,8 +10,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from counseling.access import (
-    cases_handled_by,
-    cases_visible_to,
+    cases_a_referral_may_join,
+    cases_taking_records_from,
     classrooms_visible_to,
     referable_students,
     students_visible_to,
@@ -203,6 +203,16 @@ class ReferralAcceptForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["counselor"].queryset = counselors_of(referral.school_id)
         self.fields["counselor"].label_from_instance = lambda u: u.full_name or u.username
+
+
+class ReferralAttachForm(forms.Form):
+    """The open case of the referral's student that takes the referral up."""
+
+    case = forms.ModelChoiceField(queryset=Case.objects.none())
+
+    def __init__(self, *args, referral: InboundReferral, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["case"].queryset = cases_a_referral_may_join(user, referral)
 
 
 class ReferralDeclineForm(forms.ModelForm):
@@ -552,8 +562,7 @@ class SessionForm(forms.ModelForm):
             keep_students = self.instance.students.values("pk")
         else:
             self.fields["case"].queryset = (
-                cases_handled_by(user)
-                .filter(status__in=Case.OPEN_STATUSES, is_archived=False)
+                cases_taking_records_from(user)
                 .select_related("student")
                 .order_by("student__full_name", "-opened_on")
             )
@@ -638,7 +647,7 @@ class CollaborationForm(forms.ModelForm):
         help_texts = {
             "partner_name": _("For example: Ibu Sri (mother), Pak Budi (mathematics teacher)."),
             "student": _("Optional. For a case, its student is taken."),
-            "case": _("Optional: the open case this was about."),
+            "case": _("Optional: the open case this was about. Only cases you handle."),
         }
 
     def __init__(self, *args, user: User, **kwargs):
@@ -646,8 +655,7 @@ class CollaborationForm(forms.ModelForm):
         self.fields["student"].queryset = _students_for_choice(user)
         searchable(self.fields["student"].widget)
         self.fields["case"].queryset = (
-            cases_visible_to(user)
-            .filter(status__in=Case.OPEN_STATUSES, is_archived=False)
+            cases_taking_records_from(user)
             .select_related("student")
             .order_by("student__full_name", "-opened_on")
         )

@@ -306,6 +306,9 @@ class Case(models.Model):
     # (counseling.referrals.outbound_referral_create), never by a plain status change.
     REFERRAL_ONLY_STATUSES = (Status.REFERRED_OUT,)
     OPEN_STATUSES = (Status.NEW, Status.IN_PROGRESS, Status.RESOLVED, Status.REFERRED_OUT)
+    # A case in one of these holds its student's problem of its category: another case of the
+    # same category waits until it is resolved or closed.
+    STILL_OPEN_STATUSES = (Status.NEW, Status.IN_PROGRESS, Status.REFERRED_OUT)
 
     school = models.ForeignKey(
         School, verbose_name=_("school"), on_delete=models.PROTECT, related_name="cases"

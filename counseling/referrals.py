@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from counseling.access import (
+    cases_a_referral_may_join,
     classrooms_visible_to,
     inbound_referral_details_visible_to,
     referable_students,
@@ -123,6 +124,33 @@ def referral_accept(
         raise
     _decide(locked, status=InboundReferral.Status.ACCEPTED, decided_by=accepted_by)
     return case
+
+
+class CaseCannotTakeReferral(ValidationError):
+    """The case is no longer one the referral may join (closed meanwhile, or given another
+    referral first); nothing was written."""
+
+
+@transaction.atomic
+def referral_attach(*, referral: InboundReferral, case: Case, attached_by: User) -> Case:
+    """Take the referral up into the student's open case instead of opening a second one: the
+    referral is accepted and the case names it as where it came from. Only a case that
+    cases_a_referral_may_join offers (open, of the same student, without a referral) takes it,
+    as it stands once locked."""
+    locked = _lock_undecided(referral)
+    Case.objects.select_for_update().filter(pk=case.pk).first()
+    target = cases_a_referral_may_join(attached_by, locked).filter(pk=case.pk).first()
+    if target is None:
+        raise CaseCannotTakeReferral(
+            _(
+                "This case can no longer take the referral: it was closed or given another "
+                "referral meanwhile. Nothing was changed."
+            )
+        )
+    target.referral = locked
+    target.save(update_fields=["referral", "updated_at"])
+    _decide(locked, status=InboundReferral.Status.ACCEPTED, decided_by=attached_by)
+    return target
 
 
 @transaction.atomic

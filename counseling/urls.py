@@ -38,6 +38,7 @@ urlpatterns = [
     path("referrals/mine/", referrals.my_referrals, name="my_referrals"),
     path("referrals/<int:pk>/", referrals.referral_detail, name="referral_detail"),
     path("referrals/<int:pk>/accept/", referrals.referral_accept, name="referral_accept"),
+    path("referrals/<int:pk>/attach/", referrals.referral_attach, name="referral_attach"),
     path("referrals/<int:pk>/decline/", referrals.referral_decline, name="referral_decline"),
     path(
         "cases/<int:case_pk>/refer-out/",

@@ -14,8 +14,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from counseling import cases as services
 from counseling.access import (
     cases_handled_by,
-    cases_visible_to,
     is_case_handler,
+    is_history,
     may_edit_session,
     may_read_notes,
     may_read_session_content,
@@ -136,6 +136,7 @@ def _render_case_detail(
         "sessions": sessions,
         "notes_readable": handler,
         "is_handler": handler,
+        "case_is_history": is_history(case),
         "may_open_student": can(request.user, Permission.VIEW_ROSTER),
         "collaborations": services.case_collaborations(case),
         "outbound_referrals": outbound_referrals_visible_to(request.user)
@@ -348,7 +349,7 @@ def session_create(request: HttpRequest) -> HttpResponse:
     case = None
     if case_pk is not None:
         case = _handled_case(request, case_pk)
-        if case.status == Case.Status.CLOSED or case.is_archived:
+        if is_history(case):
             messages.error(request, _("This case is closed; no more sessions can be logged."))
             return redirect("counseling:case_detail", pk=case.pk)
     if request.method == "POST":
@@ -418,6 +419,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "notes_readable": notes_readable,
             "students": students,
             "may_edit": may_edit_session(request.user, session),
+            "case_is_history": is_history(session.case),
         },
     )
 
@@ -429,6 +431,10 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
         sessions_visible_to(request.user).select_related("case__student", "counselor"), pk=pk
     )
     if not may_edit_session(request.user, session):
+        if may_read_session_content(request.user, session) and is_history(session.case):
+            # As an archived case's edit: the session is there to read, no longer to change.
+            messages.error(request, services.SESSION_OF_CLOSED_CASE)
+            return redirect("counseling:session_detail", pk=session.pk)
         raise Http404
     include_notes = may_read_notes(request.user, session)
     current, differences = None, []
@@ -529,7 +535,12 @@ def collaboration_create(request: HttpRequest) -> HttpResponse:
         case_pk = pk_param(request, "case")
         student_pk = pk_param(request, "student")
         if case_pk is not None:
-            case = get_object_or_404(cases_visible_to(request.user), pk=case_pk)
+            case = _handled_case(request, case_pk)
+            if is_history(case):
+                messages.error(
+                    request, _("This case is closed; no more collaboration can be logged in it.")
+                )
+                return redirect("counseling:case_detail", pk=case.pk)
             initial.update(case=case.pk, student=case.student_id)
         elif student_pk is not None:
             initial["student"] = get_object_or_404(

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from counseling import referrals as services
 from counseling.access import (
+    cases_a_referral_may_join,
     cases_handled_by,
     may_decide_referrals,
     outbound_referrals_handled_by,
@@ -21,6 +22,7 @@ from counseling.forms import (
     InboundReferralForm,
     OutboundReferralForm,
     ReferralAcceptForm,
+    ReferralAttachForm,
     ReferralDeclineForm,
 )
 from counseling.models import Case, InboundReferral
@@ -128,7 +130,14 @@ def _render_detail(
     may_decide = (
         may_decide_referrals(request.user) and referral.status == InboundReferral.Status.SUBMITTED
     )
-    context = {"referral": referral, "may_decide": may_decide, "open_case": open_case}
+    context = {
+        "referral": referral,
+        "may_decide": may_decide,
+        "open_case": open_case,
+        # Instead of a second case: the open one, when it holds no referral yet.
+        "may_attach": open_case is not None
+        and cases_a_referral_may_join(request.user, referral).filter(pk=open_case.pk).exists(),
+    }
     if may_decide:
         context["accept_form"] = accept_form or ReferralAcceptForm(
             referral=referral, user=request.user
@@ -166,6 +175,40 @@ def referral_accept(request: HttpRequest, pk: int) -> HttpResponse:
         _("The referral of %(name)s was taken up as a case.") % {"name": referral.student},
     )
     return redirect(reverse("counseling:case_detail", args=[case.pk]))
+
+
+@permission_required(Permission.DECIDE_REFERRALS)
+@require_POST
+def referral_attach(request: HttpRequest, pk: int) -> HttpResponse:
+    """Take the referral up into the student's open case (offered when accepting it as a new
+    case was refused because of that case)."""
+    referral = _referral_or_404(request, pk)
+    form = ReferralAttachForm(request.POST, referral=referral, user=request.user)
+    if not form.is_valid():
+        messages.error(
+            request,
+            _(
+                "The referral can be attached only to an open case of %(name)s that has no "
+                "referral yet. Nothing was changed."
+            )
+            % {"name": referral.student.full_name},
+        )
+        return redirect("counseling:referral_detail", pk=referral.pk)
+    try:
+        case = services.referral_attach(
+            referral=referral, case=form.cleaned_data["case"], attached_by=request.user
+        )
+    except services.ReferralAlreadyDecided:
+        return _already_decided(request, referral)
+    except services.CaseCannotTakeReferral as exc:
+        messages.error(request, exc.messages[0])
+        return redirect("counseling:referral_detail", pk=referral.pk)
+    messages.success(
+        request,
+        _("The referral of %(name)s was taken up in the open case.")
+        % {"name": referral.student.full_name},
+    )
+    return redirect("counseling:case_detail", pk=case.pk)
 
 
 @permission_required(Permission.DECIDE_REFERRALS)

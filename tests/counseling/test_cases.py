@@ -965,11 +965,17 @@ def test_student_page_query_count_does_not_grow_with_the_history(
     assert len(response.context["timeline"]) == TIMELINE_LIMIT
 
 
-def test_moved_student_gets_no_open_case_button(client_for, counselor, school, classroom):
+def test_moved_student_gets_no_buttons_to_add_records(client_for, counselor, school, classroom):
     moved = StudentFactory(school=school, classroom=classroom, status=Student.Status.MOVED)
     html = client_for(counselor).get(_student_page(moved)).content.decode()
     assert reverse("counseling:case_create", args=[moved.pk]) not in html
-    assert f"?student={moved.pk}" in html
+    # The session and collaboration forms choose among active students only: a link with
+    # the student preselected would open them without the student.
+    assert f"?student={moved.pk}" not in html
+    for url in ("session_create", "collaboration_create"):
+        form = client_for(counselor).get(reverse(f"counseling:{url}")).context["form"]
+        field = form.fields["students" if url == "session_create" else "student"]
+        assert moved not in field.queryset
 
 
 def test_collaboration_of_other_partner_kinds_reads_well(client_for, counselor, student):
@@ -990,3 +996,34 @@ def test_second_school_student_case_is_invisible(
     case = CaseFactory(student=foreign_student, counselor=foreign)
     assert client_for(counselor).get(_detail(case)).status_code == 404
     assert case not in client_for(counselor).get(CASE_LIST).context["page"]
+
+
+def test_the_timeline_names_the_case_of_a_session_and_of_collaboration(
+    client_for, counselor, case, student
+):
+    CounselingSessionFactory(counselor=counselor, case=case, starts_at=at(7), students=[student])
+    CounselingSessionFactory(counselor=counselor, starts_at=at(8), students=[student])
+    CollaborationFactory(counselor=counselor, student=student, case=case)
+    CollaborationFactory(counselor=counselor, student=student)
+    response = client_for(counselor).get(_student_page(student))
+    html = response.content.decode()
+    # One session and one collaboration of the case ("Keluarga"), one of each outside it.
+    assert html.count("kasus: Keluarga") == 2
+    assert len(response.context["timeline"]) == 5
+
+
+def test_the_timeline_dates_a_closed_case_and_a_resolved_case_reads_resolved(
+    client_for, counselor, case, student
+):
+    Case.objects.filter(pk=case.pk).update(
+        status=Case.Status.RESOLVED, closed_on=datetime.date(2026, 10, 9)
+    )
+    client = client_for(counselor)
+    assert "ditutup 9 Okt 2026" not in client.get(_student_page(student)).content.decode()
+    html = client.get(_detail(case)).content.decode()
+    assert "Selesai pada" in html
+    assert "Ditutup pada" not in html
+    Case.objects.filter(pk=case.pk).update(status=Case.Status.CLOSED, outcome="Selesai.")
+    assert "ditutup 9 Okt 2026" in client.get(_student_page(student)).content.decode()
+    html = client.get(_detail(case)).content.decode()
+    assert "Ditutup pada" in html

@@ -3,10 +3,12 @@
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from counseling.models import Collaboration
+from counseling.cases import collaboration_log
+from counseling.models import Case, Collaboration
 from staff.models import Role
 from tests.counseling.cases_setup import CASE_READERS, NO_CASE_ROLES
 from tests.factories import CaseFactory, CollaborationFactory, StudentFactory, UserFactory
@@ -66,9 +68,9 @@ def test_collaboration_without_a_student_goes_to_the_list(client_for, counselor)
     assert Collaboration.objects.get().student is None
 
 
-def test_collaboration_about_a_case_takes_its_student(client_for, other_counselor, case):
-    # Any counselor who may see the case may record work about it.
-    client = client_for(other_counselor)
+def test_collaboration_about_a_case_takes_its_student(client_for, co_handler, case):
+    # A co-handler records work about the case as the responsible counselor does.
+    client = client_for(co_handler)
     form = client.get(COLLABORATION_CREATE, {"case": case.pk}).context["form"]
     assert (form.initial["case"], form.initial["student"]) == (case.pk, case.student_id)
     response = client.post(COLLABORATION_CREATE, _form(case=case.pk))
@@ -76,6 +78,59 @@ def test_collaboration_about_a_case_takes_its_student(client_for, other_counselo
     assert response["Location"] == reverse("counseling:case_detail", args=[case.pk])
     entry = Collaboration.objects.get()
     assert (entry.case, entry.student) == (case, case.student)
+
+
+def test_only_the_cases_handlers_are_offered_and_may_log_it(
+    client_for, counselor, other_counselor, case, student, classmate
+):
+    other_case = CaseFactory(student=classmate, counselor=other_counselor, category="motivation")
+    form = client_for(counselor).get(COLLABORATION_CREATE).context["form"]
+    assert list(form.fields["case"].queryset) == [case]
+    client = client_for(other_counselor)
+    assert list(client.get(COLLABORATION_CREATE).context["form"].fields["case"].queryset) == [
+        other_case
+    ]
+    # The case page's link, typed by hand: not a case of theirs to write into.
+    assert client.get(COLLABORATION_CREATE, {"case": case.pk}).status_code == 404
+    # A forged POST is a form error and nothing is saved.
+    response = client.post(COLLABORATION_CREATE, _form(case=case.pk))
+    assert response.status_code == 200
+    assert "case" in response.context["form"].errors
+    assert not Collaboration.objects.exists()
+    # The student, without the case, is any counselor's to work about (DESIGN.md).
+    response = client.post(COLLABORATION_CREATE, _form(student=student.pk))
+    assert response.status_code == 302
+    assert Collaboration.objects.get().student == student
+
+
+def test_the_service_refuses_a_case_the_counselor_does_not_handle(other_counselor, case):
+    with pytest.raises(ValidationError) as refused:
+        collaboration_log(
+            counselor=other_counselor,
+            partner_type=Collaboration.Partner.PARENT,
+            partner_name="Ibu Sri",
+            method=Collaboration.Method.PHONE,
+            student=None,
+            case=case,
+            happened_on=datetime.date(2026, 10, 20),
+            topic="Kabar di rumah",
+            agreement="",
+        )
+    assert "case" in refused.value.error_dict
+    assert not Collaboration.objects.exists()
+
+
+def test_a_closed_case_takes_no_more_collaboration(client_for, counselor, case):
+    Case.objects.filter(pk=case.pk).update(status=Case.Status.CLOSED, outcome="Selesai.")
+    client = client_for(counselor)
+    response = client.get(COLLABORATION_CREATE, {"case": case.pk}, follow=True)
+    assert response.redirect_chain == [(reverse("counseling:case_detail", args=[case.pk]), 302)]
+    assert [m.level_tag for m in response.context["messages"]] == ["error"]
+    # The case page offers no such link any more.
+    assert f"{COLLABORATION_CREATE}?case={case.pk}" not in response.content.decode()
+    response = client.post(COLLABORATION_CREATE, _form(case=case.pk))
+    assert "case" in response.context["form"].errors
+    assert not Collaboration.objects.exists()
 
 
 def test_case_and_another_student_do_not_go_together(client_for, counselor, case, classmate):

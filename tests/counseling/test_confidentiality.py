@@ -114,6 +114,13 @@ EXPECTED = {
         "other_counselor": POST_ONLY,
         "foreign_counselor": POST_ONLY,
     },
+    "referral_attach": {
+        **NOBODY,
+        "counselor": POST_ONLY,
+        "co_handler": POST_ONLY,
+        "other_counselor": POST_ONLY,
+        "foreign_counselor": POST_ONLY,
+    },
     "referral_decline": {
         **NOBODY,
         "counselor": POST_ONLY,
@@ -164,7 +171,9 @@ OBJECT_OF_PAGE = {
         "case",
     ),
     **dict.fromkeys(["session_detail", "session_edit"], "session"),
-    **dict.fromkeys(["referral_detail", "referral_accept", "referral_decline"], "referral"),
+    **dict.fromkeys(
+        ["referral_detail", "referral_accept", "referral_attach", "referral_decline"], "referral"
+    ),
     "outbound_referral_consent": "outbound",
     "class_edit": "classroom",
 }
@@ -295,6 +304,7 @@ WRITERS = {
     "outbound_referral_create": set(HANDLERS),
     "book_section_edit": set(COUNSELORS),
     "referral_accept": set(COUNSELORS),
+    "referral_attach": set(COUNSELORS),
     "referral_decline": set(COUNSELORS),
     "class_create": {"admin_staff", "other_admin_staff"},
     "class_edit": {"admin_staff"},

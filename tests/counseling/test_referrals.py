@@ -17,6 +17,7 @@ from counseling.models import BKField, Case, InboundReferral, OutboundReferral, 
 from staff.models import AcademicYear, AccessLogEntry, Role
 from tests.factories import (
     AcademicYearFactory,
+    CaseFactory,
     ClassroomFactory,
     InboundReferralFactory,
     StudentFactory,
@@ -476,7 +477,9 @@ def test_a_referral_about_an_open_problem_is_not_opened_as_a_second_case(
     assert response.status_code == 200
     assert "category" in response.context["accept_form"].errors
     html = response.content.decode()
-    assert 'data-testid="open-case-exists"' in html
+    # The open case holds no referral: it is offered to take this one up.
+    assert 'data-testid="attach-to-open-case"' in html
+    assert reverse("counseling:referral_attach", args=[referral.pk]) in html
     assert reverse("counseling:case_detail", args=[existing.pk]) in html
     assert list(Case.objects.all()) == [existing]
     referral.refresh_from_db()
@@ -487,6 +490,121 @@ def test_a_referral_about_an_open_problem_is_not_opened_as_a_second_case(
     )
     assert response.status_code == 302
     assert Case.objects.count() == 2
+
+
+def _attach(referral) -> str:
+    return reverse("counseling:referral_attach", args=[referral.pk])
+
+
+def test_a_referral_about_an_open_problem_is_taken_up_in_the_open_case(
+    client_for, homeroom_teacher, second_counselor, referral, case
+):
+    # Any counselor triaging the referral, not only the case's own.
+    client = client_for(second_counselor)
+    version = case.version
+    response = client.post(_attach(referral), {"case": case.pk}, follow=True)
+    assert response.redirect_chain == [(reverse("counseling:case_detail", args=[case.pk]), 302)]
+    assert [m.level_tag for m in response.context["messages"]] == ["success"]
+    assert 'data-testid="referral-origin"' in response.content.decode()
+    referral.refresh_from_db()
+    case.refresh_from_db()
+    assert (referral.status, referral.decided_by) == (
+        InboundReferral.Status.ACCEPTED,
+        second_counselor,
+    )
+    assert referral.decided_at is not None
+    # The case is linked and otherwise as its handlers left it.
+    assert (case.referral, case.counselor, case.summary, case.version) == (
+        referral,
+        case.counselor,
+        CASE_SUMMARY,
+        version,
+    )
+    assert Case.objects.count() == 1
+    # The referrer sees it taken up, and nothing more.
+    html = client_for(homeroom_teacher).get(MY_REFERRALS).content.decode()
+    assert str(InboundReferral.Status.ACCEPTED.label) in html
+    assert CASE_SUMMARY not in html
+    # The referral's page names the case.
+    html = client.get(reverse("counseling:referral_detail", args=[referral.pk])).content.decode()
+    assert reverse("counseling:case_detail", args=[case.pk]) in html
+
+
+def test_a_case_with_a_referral_of_its_own_is_not_offered_and_refuses_another(
+    client_for, counselor, homeroom_teacher, referral, case, student
+):
+    first = InboundReferralFactory(student=student, referred_by=homeroom_teacher, reason="Dulu.")
+    Case.objects.filter(pk=case.pk).update(referral=first)
+    client = client_for(counselor)
+    response = client.post(
+        reverse("counseling:referral_accept", args=[referral.pk]),
+        _accept_data(counselor, category=Case.Category.EMOTIONAL),
+    )
+    html = response.content.decode()
+    # The refusal with a link stays.
+    assert 'data-testid="open-case-exists"' in html
+    assert 'data-testid="attach-to-open-case"' not in html
+    # A forged attach changes nothing.
+    response = client.post(_attach(referral), {"case": case.pk}, follow=True)
+    assert response.redirect_chain == [
+        (reverse("counseling:referral_detail", args=[referral.pk]), 302)
+    ]
+    assert [m.level_tag for m in response.context["messages"]] == ["error"]
+    referral.refresh_from_db()
+    case.refresh_from_db()
+    assert (referral.status, case.referral) == (InboundReferral.Status.SUBMITTED, first)
+
+
+def test_a_referral_joins_only_an_open_case_of_its_own_student(
+    client_for, counselor, referral, case, other_student
+):
+    others = CaseFactory(student=other_student, counselor=counselor, category="emotional")
+    closed = CaseFactory(
+        student=referral.student,
+        counselor=counselor,
+        category=Case.Category.PEERS,
+        status=Case.Status.CLOSED,
+        outcome="Selesai.",
+    )
+    client = client_for(counselor)
+    for target in ("", "abc", others.pk, closed.pk, 999999):
+        response = client.post(_attach(referral), {"case": target})
+        assert response.status_code == 302
+    referral.refresh_from_db()
+    assert referral.status == InboundReferral.Status.SUBMITTED
+    assert not Case.objects.filter(referral=referral).exists()
+
+
+def test_attaching_a_decided_referral_or_into_a_case_taken_meanwhile_changes_nothing(
+    counselor, homeroom_teacher, referral, case, student
+):
+    services.referral_decline(referral=referral, declined_by=counselor, reason="Sudah.")
+    with pytest.raises(services.ReferralAlreadyDecided):
+        services.referral_attach(referral=referral, case=case, attached_by=counselor)
+    fresh = InboundReferralFactory(student=student, referred_by=homeroom_teacher, reason="Lagi.")
+    other = InboundReferralFactory(student=student, referred_by=homeroom_teacher, reason="Juga.")
+    services.referral_attach(referral=other, case=case, attached_by=counselor)
+    with pytest.raises(services.CaseCannotTakeReferral):
+        services.referral_attach(referral=fresh, case=case, attached_by=counselor)
+    fresh.refresh_from_db()
+    assert fresh.status == InboundReferral.Status.SUBMITTED
+
+
+@pytest.mark.parametrize("person", ["principal", "vice_principal", "homeroom_teacher"])
+def test_only_counselors_attach_a_referral(request, client_for, referral, case, person):
+    response = client_for(request.getfixturevalue(person)).post(
+        _attach(referral), {"case": case.pk}
+    )
+    assert response.status_code == 404
+    referral.refresh_from_db()
+    assert referral.status == InboundReferral.Status.SUBMITTED
+
+
+def test_another_schools_counselor_cannot_attach(client_for, other_counselor, referral, case):
+    response = client_for(other_counselor).post(_attach(referral), {"case": case.pk})
+    assert response.status_code == 404
+    referral.refresh_from_db()
+    assert referral.status == InboundReferral.Status.SUBMITTED
 
 
 def test_the_accept_form_is_submitted_once(client_for, counselor, referral):

@@ -5,10 +5,13 @@ import datetime
 import re
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from counseling.cases import session_log, session_update
 from counseling.models import Case, CounselingSession, Student
+from counseling.views.cases import SESSION_EDIT_FIELDS
 from staff.models import AccessLogEntry
 from tests.counseling.cases_setup import (
     CASE_READERS,
@@ -37,6 +40,26 @@ def _notes_reads(user=None) -> list[str]:
     if user is not None:
         entries = entries.filter(user=user)
     return list(entries.values_list("object_id", flat=True))
+
+
+def _log(counselor, student, **overrides) -> CounselingSession:
+    """session_log of an individual session with the student; override what a test is about."""
+    values = {
+        "case": None,
+        "starts_at": at(6),
+        "duration_minutes": 45,
+        "strategy": Strategy.INDIVIDUAL,
+        "component": CounselingSession.Component.RESPONSIVE,
+        "field": "personal",
+        "students": [student],
+        "classroom": None,
+        "other_participants": "",
+        "summary": "Ringkasan.",
+        "confidential_notes": "",
+        "follow_up_plan": "",
+        "next_appointment": None,
+    }
+    return session_log(counselor=counselor, **{**values, **overrides})
 
 
 def _edit_form(session, **overrides) -> dict:
@@ -306,30 +329,13 @@ def test_an_edit_cannot_move_a_session_out_of_bounds(client_for, counselor, case
 def test_the_service_applies_the_same_bounds(counselor, student):
     from django.core.exceptions import ValidationError
 
-    from counseling.cases import session_log
-
     for starts_at, next_appointment, field in [
         (at(5).replace(year=1900), None, "starts_at"),
         (timezone.now() + datetime.timedelta(days=400), None, "starts_at"),
         (at(5), at(5).replace(year=2028), "next_appointment"),
     ]:
         with pytest.raises(ValidationError) as refused:
-            session_log(
-                counselor=counselor,
-                case=None,
-                starts_at=starts_at,
-                duration_minutes=45,
-                strategy=Strategy.INDIVIDUAL,
-                component=CounselingSession.Component.RESPONSIVE,
-                field="personal",
-                students=[student],
-                classroom=None,
-                other_participants="",
-                summary="Ringkasan.",
-                confidential_notes="",
-                follow_up_plan="",
-                next_appointment=next_appointment,
-            )
+            _log(counselor, student, starts_at=starts_at, next_appointment=next_appointment)
         assert list(refused.value.message_dict) == [field]
     assert not CounselingSession.objects.exists()
 
@@ -599,3 +605,84 @@ def test_editing_a_classical_session_keeps_the_whole_class(
     )
     assert response.status_code == 302
     assert set(session.students.all()) == {student, classmate, newcomer}
+
+
+# A closed or archived case's sessions are history
+
+
+def _close(case, *, archived=False) -> None:
+    Case.objects.filter(pk=case.pk).update(
+        status=Case.Status.CLOSED, outcome="Selesai.", is_archived=archived
+    )
+
+
+@pytest.mark.parametrize("archived", [False, True])
+@pytest.mark.parametrize("person", ["counselor", "co_handler"])
+def test_a_closed_cases_session_is_not_edited(request, client_for, person, case_session, archived):
+    _close(case_session.case, archived=archived)
+    client = client_for(request.getfixturevalue(person))
+    page = client.get(_detail(case_session))
+    # Still readable, with no edit link but a word on why.
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert _edit(case_session) not in html
+    assert 'data-testid="session-history-note"' in html
+    response = client.get(_edit(case_session), follow=True)
+    assert response.redirect_chain == [(_detail(case_session), 302)]
+    assert [str(m) for m in response.context["messages"]] == [
+        "Kasus sesi ini sudah ditutup: sesi-sesinya disimpan apa adanya."
+    ]
+    response = client.post(_edit(case_session), _edit_form(case_session, summary="Diubah"))
+    assert response.status_code == 302
+    case_session.refresh_from_db()
+    assert case_session.summary != "Diubah"
+
+
+@pytest.mark.parametrize("person", CASE_READERS)
+def test_readers_still_get_404_on_a_closed_cases_session_edit(
+    request, client_for, person, case_session
+):
+    _close(case_session.case)
+    assert client_for(request.getfixturevalue(person)).get(_edit(case_session)).status_code == 404
+
+
+def test_a_case_closed_while_its_session_is_edited_keeps_the_session(
+    client_for, counselor, case_session
+):
+    client = client_for(counselor)
+    assert client.get(_edit(case_session)).status_code == 200
+    _close(case_session.case)
+    # The edit view lets the form through only while the case is open; the service checks
+    # again, as stored.
+    with pytest.raises(ValidationError):
+        session_update(
+            session=case_session,
+            edited_at=case_session.updated_at,
+            **{
+                name: getattr(case_session, name)
+                for name in SESSION_EDIT_FIELDS
+                if name not in ("students", "summary", "confidential_notes")
+            },
+            students=[case_session.case.student],
+            summary="Diubah",
+        )
+    case_session.refresh_from_db()
+    assert case_session.summary != "Diubah"
+
+
+def test_a_closed_case_is_not_offered_for_a_new_session(client_for, counselor, case, student):
+    other = CaseFactory(student=student, counselor=counselor, category="bullying")
+    form = client_for(counselor).get(SESSION_CREATE).context["form"]
+    assert set(form.fields["case"].queryset) == {case, other}
+    _close(case)
+    form = client_for(counselor).get(SESSION_CREATE).context["form"]
+    assert list(form.fields["case"].queryset) == [other]
+
+
+def test_the_service_refuses_a_session_for_a_case_closed_meanwhile(counselor, case, student):
+    # The form was opened while the case was open; the case object is as then.
+    _close(case)
+    with pytest.raises(ValidationError) as refused:
+        _log(counselor, student, case=case)
+    assert "case" in refused.value.error_dict
+    assert not CounselingSession.objects.exists()
