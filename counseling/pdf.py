@@ -21,7 +21,7 @@ from django.template.loader import render_to_string
 logger = logging.getLogger(__name__)
 
 # What `apt-get install` needs on Debian and Ubuntu for WeasyPrint to load.
-PDF_SYSTEM_PACKAGES = ("libpango-1.0-0", "libpangoft2-1.0-0")
+PDF_SYSTEM_PACKAGES = ("libpango-1.0-0", "libpangoft2-1.0-0", "libharfbuzz-subset0")
 # The documents are rendered against this made-up origin; only its static files are served.
 BASE_URL = "https://ruangbk.invalid/"
 
