@@ -26,12 +26,18 @@ PDF_SYSTEM_PACKAGES = ("libpango-1.0-0", "libpangoft2-1.0-0", "libharfbuzz-subse
 BASE_URL = "https://ruangbk.invalid/"
 
 
+def import_weasyprint() -> ModuleType:
+    """Import WeasyPrint (raises ImportError or OSError when it or a system library is
+    missing); the tests stand in for it here, not for importlib as a whole."""
+    return importlib.import_module("weasyprint")
+
+
 def load_weasyprint() -> ModuleType | None:
     """The weasyprint module, or None when it or its system libraries cannot be loaded."""
     # Its step-by-step progress is not worth a log line per PDF.
     logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
     try:
-        return importlib.import_module("weasyprint")
+        return import_weasyprint()
     except (ImportError, OSError) as exc:
         logger.warning("PDF export unavailable, WeasyPrint cannot be loaded: %s", exc)
         return None

@@ -523,7 +523,7 @@ def test_the_pdf_is_styled_by_the_print_stylesheet():
 def test_without_weasyprints_libraries_the_pdf_link_explains_what_to_install(
     client_for, counselor, student, failure
 ):
-    with mock.patch.object(pdf.importlib, "import_module", side_effect=failure):
+    with mock.patch.object(pdf, "import_weasyprint", side_effect=failure):
         response = client_for(counselor).get(_url("book_pdf", student))
     assert response.status_code == 503
     html = response.content.decode()
@@ -533,7 +533,7 @@ def test_without_weasyprints_libraries_the_pdf_link_explains_what_to_install(
 
 
 def test_without_weasyprint_outsiders_still_get_404(client_for, admin_staff, student):
-    with mock.patch.object(pdf.importlib, "import_module", side_effect=OSError("no pango")):
+    with mock.patch.object(pdf, "import_weasyprint", side_effect=OSError("no pango")):
         assert client_for(admin_staff).get(_url("book_pdf", student)).status_code == 404
 
 

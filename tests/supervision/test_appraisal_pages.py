@@ -298,7 +298,7 @@ def test_without_weasyprint_the_pdf_link_explains_what_to_install(client_for, pr
 
     from counseling import pdf
 
-    with mock.patch.object(pdf.importlib, "import_module", side_effect=ImportError("x")):
+    with mock.patch.object(pdf, "import_weasyprint", side_effect=ImportError("x")):
         response = client_for(principal).get(
             reverse("supervision:appraisal_pdf", args=[finalised.pk])
         )
