@@ -5,9 +5,11 @@ from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
+from django.db import models
 from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect
@@ -75,15 +77,33 @@ def add_form_errors(form: BaseForm, error: ValidationError) -> None:
 def edit_differences(form: BaseForm, current, names: Iterable[str]) -> list[dict[str, str]]:
     """The fields where the saved record (another person's edit) and the submitted form differ,
     shown side by side so nothing has to be retyped blindly."""
+
+    def saved_value(name: str):
+        value = getattr(current, name)
+        return list(value.all()) if hasattr(value, "all") else value
+
+    return _difference_rows(form, names, saved_value)
+
+
+def form_differences(form: BaseForm, saved: BaseForm, names: Iterable[str]) -> list[dict[str, str]]:
+    """edit_differences for a form whose fields are not the record's attributes (a meeting's
+    day, times and people; the minutes' attendance): the other person's version as the unbound
+    form `saved`, opened on the record as it is now, shows it."""
+    return _difference_rows(
+        form, names, lambda name: saved.get_initial_for_field(saved.fields[name], name)
+    )
+
+
+def _difference_rows(
+    form: BaseForm, names: Iterable[str], saved_value: Callable[[str], Any]
+) -> list[dict[str, str]]:
+    """Rows of label, theirs, yours (counseling/_conflict_differences.html) where they differ."""
     rows = []
     for name in names:
         if name not in form.fields:
             continue
         field = form.fields[name]
-        value = getattr(current, name)
-        if hasattr(value, "all"):
-            value = list(value.all())
-        theirs = display_value(field, value)
+        theirs = display_value(field, saved_value(name))
         yours = display_value(field, form.cleaned_data.get(name))
         if theirs != yours:
             rows.append({"label": field.label, "theirs": theirs, "yours": yours})
@@ -91,12 +111,20 @@ def edit_differences(form: BaseForm, current, names: Iterable[str]) -> list[dict
 
 
 def display_value(field, value) -> str:
-    if value is None or value == "":
+    """A form value as a person reads it."""
+    if value is None or value == "" or value == []:
         return ""
     if isinstance(value, datetime.datetime):
         return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
     if isinstance(value, datetime.date):
         return formats.date_format(value, "DATE_FORMAT")
+    if isinstance(value, datetime.time):
+        return formats.time_format(value, "H:i")
+    if isinstance(field, forms.ModelMultipleChoiceField) and not hasattr(value, "model"):
+        # An unbound form's initial may hold the chosen records' keys rather than the records.
+        chosen = list(value)
+        if chosen and not isinstance(chosen[0], models.Model):
+            value = field.queryset.filter(pk__in=chosen)
     if hasattr(field, "label_from_instance"):
         if isinstance(value, Iterable):
             return ", ".join(sorted(str(field.label_from_instance(item)) for item in value))

@@ -4,13 +4,12 @@ attendance and minutes, action items, and the performance evaluations of a limit
 import datetime
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from staff.access import Permission, can, permission_required
 from staff.services import StaleEdit
-from staff.web import add_form_errors
+from staff.web import add_form_errors, form_differences
 from supervision import meetings as services
 from supervision import selectors
 from supervision.access import (
@@ -64,35 +63,6 @@ def _typed(form) -> list[tuple[str, str]]:
 
 # The fields of a meeting compared when two edits meet, in the form's order.
 MEETING_COMPARED = ["kind", "title", "day", "start_time", "end_time", "place", "agenda", "people"]
-
-
-def _shown(field, value) -> str:
-    """A form value as a person reads it, for the table of differences."""
-    if value in (None, "", []):
-        return ""
-    if isinstance(value, datetime.time):
-        return formats.time_format(value, "H:i")
-    if isinstance(value, datetime.date):
-        return formats.date_format(value, "j F Y")
-    if isinstance(field, forms.ModelMultipleChoiceField):
-        chosen = value if hasattr(value, "model") else field.queryset.filter(pk__in=value)
-        return ", ".join(sorted(field.label_from_instance(item) for item in chosen))
-    choices = dict(getattr(field, "choices", ()) or ())
-    return str(choices.get(value, value))
-
-
-def _differences(form, saved, names) -> list[dict[str, str]]:
-    """Where the saved version (another person's edit, as the unbound form `saved` shows it)
-    and what this person submitted differ: rows of label, theirs, yours
-    (counseling/_conflict_differences.html)."""
-    rows = []
-    for name in names:
-        field = form.fields[name]
-        theirs = _shown(field, saved.get_initial_for_field(saved.fields[name], name))
-        yours = _shown(field, form.cleaned_data.get(name))
-        if theirs != yours:
-            rows.append({"label": field.label, "theirs": theirs, "yours": yours})
-    return rows
 
 
 def _calendar_response(content: bytes, filename: str) -> HttpResponse:
@@ -215,7 +185,7 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
                         {
                             "form": saved,
                             "meeting": meeting,
-                            "differences": _differences(form, saved, MEETING_COMPARED),
+                            "differences": form_differences(form, saved, MEETING_COMPARED),
                             "stale": True,
                         },
                     )
@@ -346,7 +316,7 @@ def meeting_minutes(request: HttpRequest, pk: int) -> HttpResponse:
                     reports=reports,
                     initial={"version": meeting.version},
                 )
-                differences = _differences(
+                differences = form_differences(
                     submitted, form, [name for name in form.fields if name != "version"]
                 )
             except ValidationError as error:
