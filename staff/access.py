@@ -16,6 +16,7 @@ from staff.models import (
     Appraisal,
     DisseminationReport,
     Role,
+    Semester,
     TrainingEvent,
     TrainingParticipation,
     User,
@@ -250,6 +251,17 @@ def competency_profiles_visible_to(user: User) -> QuerySet[User]:
     if has_role(user, Role.COUNSELOR):
         visible |= Q(pk=user.pk)
     return User.objects.filter(pk__in=people.filter(visible).values("pk"))
+
+
+# --- The school calendar ----------------------------------------------------------------------
+
+
+def semesters_managed_by(user: User) -> QuerySet[Semester]:
+    """The semesters whose dates and current flag this user may change: those of the own school
+    for whoever may manage the school calendar; none for anyone else."""
+    if not can(user, Permission.MANAGE_SCHOOL_CALENDAR):
+        return Semester.objects.none()
+    return Semester.objects.filter(school_id=user.school_id)
 
 
 # --- Training and MGBK -------------------------------------------------------------------------

@@ -45,10 +45,6 @@ def mark_editable(years: list[AcademicYear]) -> list[AcademicYear]:
     return years
 
 
-def semester_of_school(school: School, pk: int) -> Semester | None:
-    return Semester.objects.filter(school=school, pk=pk).select_related("academic_year").first()
-
-
 def semester_due(user: User, *, today: datetime.date | None = None) -> Semester | None:
     """For administrative staff: the semester of the current year that today falls in, when it
     is not the current one yet (January with Ganjil still current). None for everyone else."""

@@ -4,14 +4,14 @@ semester within the current year (staff.calendar holds the rules)."""
 from django.contrib import messages
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from staff import calendar, services
-from staff.access import Permission, can, permission_required
+from staff.access import Permission, can, permission_required, semesters_managed_by
 from staff.forms import SemesterDatesForm, SemesterSwitchForm
-from staff.models import AccessLogEntry
+from staff.models import AccessLogEntry, Semester
 from staff.web import reopen_after_stale_edit
 
 
@@ -59,12 +59,11 @@ def semester_make_current(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _semester(request: HttpRequest, pk: int):
-    """A semester of the user's school, else 404."""
-    semester = calendar.semester_of_school(request.user.school, pk)
-    if semester is None:
-        raise Http404
-    return semester
+def _semester(request: HttpRequest, pk: int) -> Semester:
+    """A semester this user may manage (of the own school), else 404."""
+    return get_object_or_404(
+        semesters_managed_by(request.user).select_related("academic_year"), pk=pk
+    )
 
 
 @permission_required(Permission.MANAGE_SCHOOL_CALENDAR)
